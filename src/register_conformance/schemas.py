@@ -1,0 +1,143 @@
+"""Find, verify and load the official Register API OpenAPI schemas.
+
+The official files are never part of this repository. They are looked up, in order, in:
+``--openapi-dir`` / ``REGISTER_OPENAPI_DIR``, the project's ``openapi/`` folder, and
+``../shared/openapi/`` beside the project. Each file is checked against ``openapi/manifest.json``
+(version, official source, sha256) and loaded with dates kept as strings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from register_conformance import API_VERSIONS
+from register_conformance.errors import ConfigurationError
+
+ENV_OPENAPI_DIR = "REGISTER_OPENAPI_DIR"
+
+
+def project_root() -> Path:
+    """The checkout this package runs from (editable install), else the working directory."""
+    here = Path(__file__).resolve().parents[2]
+    if (here / "openapi" / "manifest.json").is_file():
+        return here
+    return Path.cwd()
+
+
+def overlay_dir() -> Path:
+    """The folder holding our overlays and the manifest (``openapi/``)."""
+    return project_root() / "openapi"
+
+
+@dataclass(frozen=True)
+class SchemaFile:
+    """One official schema file found on disk."""
+
+    version: str
+    path: Path
+    sha256: str
+    expected_sha256: str | None
+    source: str | None
+
+    @property
+    def matches_manifest(self) -> bool:
+        return self.expected_sha256 is not None and self.sha256 == self.expected_sha256
+
+
+def load_manifest() -> dict[str, Any]:
+    """The manifest of official schema files (``openapi/manifest.json``)."""
+    path = overlay_dir() / "manifest.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigurationError(f"schema manifest not found at {path}") from exc
+    except json.JSONDecodeError as exc:
+        raise ConfigurationError(f"schema manifest {path} is not valid JSON: {exc.msg}") from exc
+
+
+def candidate_dirs(explicit: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Folders searched for the official schemas, in order of precedence."""
+    dirs: list[Path] = []
+    chosen = explicit or os.environ.get(ENV_OPENAPI_DIR)
+    if chosen:
+        dirs.append(Path(chosen).expanduser())
+    root = project_root()
+    dirs.append(root / "openapi")
+    dirs.append(root.parent / "shared" / "openapi")
+    return dirs
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _check_version(version: str) -> None:
+    if version not in API_VERSIONS:
+        raise ConfigurationError(
+            f"unknown API version {version!r}; expected one of {', '.join(API_VERSIONS)}"
+        )
+
+
+def locate(version: str, explicit: str | os.PathLike[str] | None = None) -> SchemaFile:
+    """Find the official schema for ``version``; raise a one-line error naming where to put it."""
+    _check_version(version)
+    entry = load_manifest().get("schemas", {}).get(version, {})
+    dirs = candidate_dirs(explicit)
+    if explicit or os.environ.get(ENV_OPENAPI_DIR):
+        # An explicit folder wins outright: do not silently fall back to another copy.
+        dirs = dirs[:1]
+    for folder in dirs:
+        path = folder / f"{version}.yaml"
+        if path.is_file():
+            return SchemaFile(version, path, _sha256(path), entry.get("sha256"), entry.get("source"))
+    searched = ", ".join(str(d) for d in dirs)
+    raise ConfigurationError(
+        f"official schema {version}.yaml not found (searched {searched}); put the official file "
+        f"there or pass --openapi-dir / set {ENV_OPENAPI_DIR}"
+    )
+
+
+def verify(schema: SchemaFile) -> SchemaFile:
+    """Raise when the file differs from the manifest (corrupt or a different release)."""
+    if schema.expected_sha256 is None:
+        raise ConfigurationError(f"no manifest entry for {schema.version} in {overlay_dir() / 'manifest.json'}")
+    if not schema.matches_manifest:
+        raise ConfigurationError(
+            f"{schema.path} does not match the manifest (sha256 {schema.sha256[:12]}…, expected "
+            f"{schema.expected_sha256[:12]}…): replace it with the official {schema.version} file"
+        )
+    return schema
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse YAML keeping dates (and invalid dates like ``2023-13-01``) as strings."""
+    import yaml
+    from schemathesis.core.deserialization import get_yaml_loader
+
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.load(fh, Loader=get_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise ConfigurationError(f"{path} is not valid YAML: {str(exc).splitlines()[0]}") from exc
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str, sha256: str) -> dict[str, Any]:
+    data = read_yaml(Path(path))
+    if not isinstance(data, dict) or "paths" not in data:
+        raise ConfigurationError(f"{path} is not an OpenAPI document")
+    return data
+
+
+def load_official(version: str, explicit: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """The verified official schema for ``version`` as a dict (a fresh copy each call)."""
+    import copy
+
+    schema = verify(locate(version, explicit))
+    return copy.deepcopy(_load_cached(str(schema.path), schema.sha256))
