@@ -122,7 +122,7 @@ def read_yaml(path: Path) -> Any:
 
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=get_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+            return yaml.load(fh, Loader=get_yaml_loader())
     except yaml.YAMLError as exc:
         raise ConfigurationError(f"{path} is not valid YAML: {str(exc).splitlines()[0]}") from exc
 

@@ -1,0 +1,3 @@
+"""Root conftest: loads the Register API conformance plugin (options, fixtures, safety, requirements)."""
+
+pytest_plugins = ("register_conformance.plugin",)

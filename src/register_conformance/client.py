@@ -1,0 +1,237 @@
+"""The one HTTP layer of the suite: versioned paths, throttling, 429/503 retry, counting, redaction.
+
+``ApiClient`` wraps an ``httpx.Client`` whose transport is a ``RateLimitTransport`` over the real
+(or a mock) transport. Throttling and retries are pure pieces with an injected clock and sleep, so
+they are unit-testable without waiting.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from register_conformance.redaction import curl_command, redact_headers, redact_text
+from register_conformance.settings import RateLimit
+
+RETRY_STATUSES = frozenset({429, 503})
+MAX_RETRY_AFTER = 120.0
+_UNSET: Any = object()
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None, default: float = 1.0,
+                      maximum: float = MAX_RETRY_AFTER) -> float:
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP-date), clamped to [0, maximum]."""
+    if value is None or not str(value).strip():
+        return default
+    text = str(value).strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(text).timestamp()
+        except (TypeError, ValueError, IndexError):
+            return default
+        seconds = when - (time.time() if now is None else now)
+    return max(0.0, min(seconds, maximum))
+
+
+@dataclass
+class RequestStats:
+    """Counters shared by every client of a run (thread-safe)."""
+
+    requests: int = 0
+    retries: int = 0
+    rate_limit_waits: int = 0
+    rate_limit_wait_seconds: float = 0.0
+    throttle_waits: int = 0
+    throttle_wait_seconds: float = 0.0
+    statuses: dict[int, int] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def count(self, status: int) -> None:
+        with self._lock:
+            self.requests += 1
+            self.statuses[status] = self.statuses.get(status, 0) + 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "requests": self.requests,
+            "retries": self.retries,
+            "rate_limit_waits": self.rate_limit_waits,
+            "rate_limit_wait_seconds": round(self.rate_limit_wait_seconds, 3),
+            "throttle_waits": self.throttle_waits,
+            "throttle_wait_seconds": round(self.throttle_wait_seconds, 3),
+            "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+        }
+
+
+class Throttle:
+    """Client-side limiter: at most N requests in any sliding window of S seconds."""
+
+    def __init__(self, limit: RateLimit | None, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.limit = limit
+        self.clock = clock
+        self.sleep = sleep
+        self._sent: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def acquire(self) -> float:
+        """Block until a request may be sent; return the seconds waited."""
+        if self.limit is None:
+            return 0.0
+        waited = 0.0
+        with self._lock:
+            while True:
+                now = self.clock()
+                while self._sent and now - self._sent[0] >= self.limit.per_seconds:
+                    self._sent.popleft()
+                if len(self._sent) < self.limit.max_requests:
+                    self._sent.append(now)
+                    return waited
+                delay = self.limit.per_seconds - (now - self._sent[0])
+                self.sleep(delay)
+                waited += delay
+
+
+class RateLimitTransport(httpx.BaseTransport):
+    """Throttle before sending; wait out 429/503 ``Retry-After`` and retry (bounded); count everything."""
+
+    def __init__(self, inner: httpx.BaseTransport, throttle: Throttle, stats: RequestStats,
+                 max_retries: int = 5, sleep: Callable[[float], None] | None = None) -> None:
+        self.inner = inner
+        self.throttle = throttle
+        self.stats = stats
+        self.max_retries = max_retries
+        self.sleep = sleep or throttle.sleep
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        attempt = 0
+        while True:
+            waited = self.throttle.acquire()
+            if waited:
+                self.stats.throttle_waits += 1
+                self.stats.throttle_wait_seconds += waited
+            response = self.inner.handle_request(request)
+            self.stats.count(response.status_code)
+            if response.status_code not in RETRY_STATUSES or attempt >= self.max_retries:
+                return response
+            if response.status_code == 503 and "retry-after" not in response.headers:
+                return response
+            delay = parse_retry_after(response.headers.get("retry-after"))
+            response.read()
+            response.close()
+            attempt += 1
+            self.stats.retries += 1
+            self.stats.rate_limit_waits += 1
+            self.stats.rate_limit_wait_seconds += delay
+            self.sleep(delay)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class ApiClient:
+    """A client for one API version of one target, authenticated as one provider (or none).
+
+    Paths are relative to ``/api/{api_version}``: ``client.get("/trainees")``.
+    """
+
+    def __init__(self, base_url: str, api_version: str, token: str | None, *, timeout: float = 30.0,
+                 rate_limit: RateLimit | None = None, transport: httpx.BaseTransport | None = None,
+                 stats: RequestStats | None = None, throttle: Throttle | None = None,
+                 secrets: tuple[str, ...] = ()) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.api_version = api_version
+        self.token = token
+        self.timeout = timeout
+        self.stats = stats or RequestStats()
+        self.throttle = throttle or Throttle(rate_limit)
+        self.secrets = tuple(s for s in (*secrets, token) if s)
+        self._inner = transport or httpx.HTTPTransport(retries=0)
+        self._http = httpx.Client(
+            transport=RateLimitTransport(self._inner, self.throttle, self.stats),
+            timeout=timeout,
+            follow_redirects=False,
+        )
+
+    # -- derived clients share the transport, throttle and counters -------------------------
+    def _derive(self, **changes: Any) -> ApiClient:
+        clone = object.__new__(ApiClient)
+        clone.__dict__.update(self.__dict__)
+        clone.__dict__.update(changes)
+        clone.secrets = tuple(dict.fromkeys(s for s in (*self.secrets, changes.get("token")) if s))
+        return clone
+
+    def with_token(self, token: str | None) -> ApiClient:
+        """The same target and version as another provider (``None``: unauthenticated)."""
+        return self._derive(token=token)
+
+    def with_version(self, api_version: str) -> ApiClient:
+        return self._derive(api_version=api_version)
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}/api/{self.api_version}{path}"
+
+    def request(self, method: str, path: str, *, json: Any = _UNSET, content: bytes | str | None = None,
+                params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
+                token: Any = _UNSET) -> httpx.Response:
+        """Send one request; ``token=None`` sends no Authorization header; raw ``content`` is sent as is."""
+        token = self.token if token is _UNSET else token
+        merged = {"Accept": "application/json"}
+        if token:
+            merged["Authorization"] = f"Bearer {token}"
+        if json is not _UNSET or content is not None:
+            merged["Content-Type"] = "application/json"
+        merged.update(headers or {})
+        kwargs: dict[str, Any] = {"params": params, "headers": merged}
+        if json is not _UNSET:
+            kwargs["json"] = json
+        elif content is not None:
+            kwargs["content"] = content
+        return self._http.request(method, self.url(path), **kwargs)
+
+    def get(self, path: str, **kw: Any) -> httpx.Response:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, **kw: Any) -> httpx.Response:
+        return self.request("POST", path, **kw)
+
+    def put(self, path: str, **kw: Any) -> httpx.Response:
+        return self.request("PUT", path, **kw)
+
+    def patch(self, path: str, **kw: Any) -> httpx.Response:
+        return self.request("PATCH", path, **kw)
+
+    def delete(self, path: str, **kw: Any) -> httpx.Response:
+        return self.request("DELETE", path, **kw)
+
+    # -- safe descriptions -------------------------------------------------------------------
+    def curl(self, response: httpx.Response) -> str:
+        """A redacted curl reproduction of the request behind ``response``."""
+        req = response.request
+        return redact_text(curl_command(req.method, str(req.url), req.headers.items(), req.content), self.secrets)
+
+    def describe(self, response: httpx.Response, limit: int = 2000) -> str:
+        """Request and response summary for failure messages, with secrets redacted."""
+        req = response.request
+        body = response.text[:limit]
+        text = (
+            f"Request: {req.method} {req.url}\n"
+            f"Request headers: {redact_headers(req.headers.items())}\n"
+            f"Request body: {req.content.decode('utf-8', 'replace')[:limit]}\n"
+            f"Response: {response.status_code} {response.headers.get('content-type', '')}\n"
+            f"Response body: {body}\n"
+            f"Reproduce: {self.curl(response)}"
+        )
+        return redact_text(text, self.secrets)
+
+    def close(self) -> None:
+        self._http.close()

@@ -1,0 +1,176 @@
+"""The pytest plugin (loaded by the root ``conftest.py``): options, settings, clients, markers, safety.
+
+Options have an environment variable and an ini key each (see ``settings.SOURCES``); precedence
+CLI > env > ini is settled once in ``pytest_configure``. Tests that write are destructive unless
+marked ``nondestructive``; against a sensitive (production) target they are skipped unless
+``--allow-production``. Every conformance test cites requirement ids with
+``@pytest.mark.requirement(...)``; unknown ids stop collection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from register_conformance import API_VERSIONS, expect
+from register_conformance.client import ApiClient, RequestStats, Throttle
+from register_conformance.errors import ConformanceError
+from register_conformance.requirements import catalogue
+from register_conformance.settings import PROFILES, SOURCES, Settings, build_settings
+
+SETTINGS_KEY = pytest.StashKey[Settings]()
+STATS_KEY = pytest.StashKey[RequestStats]()
+THROTTLE_KEY = pytest.StashKey[Throttle]()
+
+_OPTIONS = {
+    "base_url": ("--base-url", "base URL of the target, e.g. https://sandbox.example (env REGISTER_BASE_URL)"),
+    "api_version": ("--api-version", f"API version to test: {' or '.join(API_VERSIONS)} (env REGISTER_API_VERSION)"),
+    "token": ("--token", "bearer token of provider A (prefer env REGISTER_API_TOKEN)"),
+    "second_token": ("--second-token",
+                     "token of a second provider, for isolation checks (env REGISTER_API_SECOND_TOKEN)"),
+    "openapi_dir": ("--openapi-dir", "folder holding the official schemas (env REGISTER_OPENAPI_DIR)"),
+    "profile": ("--profile", f"how hard to test: {', '.join(PROFILES)} (env REGISTER_PROFILE)"),
+    "seed": ("--seed", "Hypothesis seed for reproducible runs (env REGISTER_SEED)"),
+    "rate_limit": ("--rate-limit", "client-side limit N/SECONDS or off; default 100/60 (env REGISTER_RATE_LIMIT)"),
+    "sensitive_url": ("--sensitive-url", "regex of hosts treated as production (env REGISTER_SENSITIVE_URL)"),
+    "trn_timeout": ("--trn-timeout", "seconds to wait for the target to assign a TRN (env REGISTER_TRN_TIMEOUT)"),
+    "timeout": ("--request-timeout", "seconds per HTTP request (env REGISTER_TIMEOUT)"),
+    "run_id": ("--run-id", "identifier put into created data (env REGISTER_RUN_ID; default random)"),
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("register", "Register API conformance")
+    for dest, (flag, help_text) in _OPTIONS.items():
+        group.addoption(flag, dest=f"register_{dest}", default=None, help=help_text)
+    group.addoption("--allow-production", dest="register_allow_production", action="store_true", default=None,
+                    help="allow destructive (writing) tests against a sensitive/production target")
+    for dest, (_env, ini_key) in SOURCES.items():
+        if ini_key:
+            parser.addini(ini_key, help=f"default for {dest}", default=None)
+
+
+def _settings_from_config(config: pytest.Config) -> Settings:
+    cli = {dest: config.getoption(f"register_{dest}") for dest in (*_OPTIONS, "allow_production")}
+    ini = {}
+    for _dest, (_env, ini_key) in SOURCES.items():
+        if ini_key:
+            with contextlib.suppress(ValueError):
+                ini[ini_key] = config.getini(ini_key)
+    return build_settings(cli, os.environ, ini)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        settings = _settings_from_config(config)
+    except ConformanceError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[SETTINGS_KEY] = settings
+    config.stash[STATS_KEY] = RequestStats()
+    config.stash[THROTTLE_KEY] = Throttle(settings.rate_limit)
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    settings = config.stash.get(SETTINGS_KEY, None)
+    if settings is None or not settings.base_url:
+        return []
+    return [
+        f"register target: {settings.base_url} api_version={settings.api_version} profile={settings.profile} "
+        f"seed={settings.seed} rate_limit={settings.rate_limit or 'off'} run_id={settings.run_id}",
+        f"register tokens: first={'set' if settings.token else 'unset'} "
+        f"second={'set' if settings.second_token else 'unset'}; sensitive target: {settings.is_sensitive}"
+        + (" (destructive tests allowed)" if settings.allow_production else ""),
+    ]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    settings = config.stash[SETTINGS_KEY]
+    known = catalogue()
+    for item in items:
+        ids = requirement_ids(item)
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise pytest.UsageError(f"{item.nodeid}: unknown requirement id(s) {', '.join(unknown)}")
+        item.user_properties.extend(("requirement", i) for i in ids)
+        if settings.is_sensitive and not settings.allow_production and not item.get_closest_marker("nondestructive"):
+            item.add_marker(pytest.mark.skip(
+                reason=f"destructive test refused: {settings.base_url} matches the sensitive-URL pattern; "
+                "pass --allow-production (or mark the test nondestructive) to run it"))
+
+
+def requirement_ids(item: pytest.Item) -> list[str]:
+    """Requirement ids cited by ``item`` (all ``requirement`` markers, closest last)."""
+    ids: list[str] = []
+    for mark in item.iter_markers("requirement"):
+        ids.extend(str(a) for a in mark.args)
+    return list(dict.fromkeys(ids))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    ids = requirement_ids(item)
+    if ids and report.failed:
+        known = catalogue()
+        lines = [f"{i}: {known[i].title} ({known[i].source})" for i in ids if i in known]
+        report.sections.insert(0, ("Requirement", "\n".join(lines)))
+
+
+# -- fixtures ----------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def settings(pytestconfig: pytest.Config) -> Settings:
+    """The settled run settings (tokens never shown in repr)."""
+    return pytestconfig.stash[SETTINGS_KEY]
+
+
+@pytest.fixture(scope="session")
+def request_stats(pytestconfig: pytest.Config) -> RequestStats:
+    return pytestconfig.stash[STATS_KEY]
+
+
+def make_client(config: pytest.Config, token: str | None) -> ApiClient:
+    """A client for the configured target sharing the run's throttle and counters."""
+    s = config.stash[SETTINGS_KEY]
+    if not s.base_url:
+        pytest.skip("no target: pass --base-url or set REGISTER_BASE_URL")
+    return ApiClient(s.base_url, s.api_version, token, timeout=s.timeout, stats=config.stash[STATS_KEY],
+                     throttle=config.stash[THROTTLE_KEY], secrets=s.secrets)
+
+
+@pytest.fixture(scope="session")
+def api(pytestconfig: pytest.Config, settings: Settings) -> Iterator[ApiClient]:
+    """Client authenticated as provider A for the configured version."""
+    if not settings.token:
+        pytest.skip("no token: set REGISTER_API_TOKEN or pass --token")
+    client = make_client(pytestconfig, settings.token)
+    expect._DESCRIBERS[:] = [client]
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def second_api(pytestconfig: pytest.Config, settings: Settings) -> Iterator[ApiClient]:
+    """Client authenticated as provider B (isolation checks); skips when no second token."""
+    if not settings.second_token:
+        pytest.skip("needs a second provider: set REGISTER_API_SECOND_TOKEN or pass --second-token")
+    client = make_client(pytestconfig, settings.second_token)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def anon_api(pytestconfig: pytest.Config) -> Iterator[ApiClient]:
+    """Client that sends no Authorization header."""
+    client = make_client(pytestconfig, None)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def run_id(settings: Settings) -> str:
+    """Identifier of this run, put into names/emails of created data so it is recognisable."""
+    return settings.run_id

@@ -1,0 +1,48 @@
+"""Keep tokens out of everything that can be printed or stored (logs, failures, curl, reports)."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterable, Mapping
+
+REDACTED = "[REDACTED]"
+SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+
+
+def redact_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
+    """A copy of ``headers`` with credentials replaced by a marker."""
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    return {k: (REDACTED if k.lower() in SENSITIVE_HEADERS else v) for k, v in items}
+
+
+def redact_text(text: str, secrets: Iterable[str | None]) -> str:
+    """``text`` with every secret value replaced by a marker (longest first)."""
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        if len(secret) >= 4:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def curl_command(
+    method: str,
+    url: str,
+    headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
+    body: bytes | str | None = None,
+) -> str:
+    """A copy-pasteable curl reproduction with credentials redacted.
+
+    The redacted ``Authorization`` header is written as ``Bearer $REGISTER_API_TOKEN`` so the
+    command still works once the user exports their own token.
+    """
+    parts = ["curl", "-X", method.upper(), shlex.quote(url)]
+    for name, value in redact_headers(headers).items():
+        if name.lower() in ("content-length", "host", "accept-encoding", "connection", "user-agent"):
+            continue
+        if value == REDACTED and name.lower() == "authorization":
+            parts += ["-H", '"Authorization: Bearer $REGISTER_API_TOKEN"']
+        else:
+            parts += ["-H", shlex.quote(f"{name}: {value}")]
+    if body:
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        parts += ["-d", shlex.quote(text)]
+    return " ".join(parts)

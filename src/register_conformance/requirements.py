@@ -1,0 +1,84 @@
+"""The requirement catalogue: every rule the suite checks, with its source in the facts.
+
+Requirements are data (``data/requirements/*.yaml``), one file per area. Each entry has an ``id``
+(stable, never reused), ``title``, ``source`` (section of core.md / lifecycle.md), ``level``
+(MUST/SHOULD/MAY), ``versions`` and optionally ``text`` (the rule in words) and ``not_tested``
+(why no test covers it). Tests cite ids with ``@pytest.mark.requirement("ID", ...)``; coverage is
+computed from those markers, never typed by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from register_conformance import API_VERSIONS
+from register_conformance.errors import ConfigurationError
+
+CATALOGUE_DIR = Path(__file__).parent / "data" / "requirements"
+LEVELS = ("MUST", "SHOULD", "MAY")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One documented rule of the Register API."""
+
+    id: str
+    title: str
+    source: str
+    level: str
+    versions: tuple[str, ...]
+    text: str = ""
+    not_tested: str = ""
+    area: str = ""
+
+
+def _parse(path: Path) -> list[Requirement]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as exc:
+        raise ConfigurationError(f"{path.name}: invalid YAML: {str(exc).splitlines()[0]}") from exc
+    if not isinstance(data, list):
+        raise ConfigurationError(f"{path.name}: expected a list of requirements")
+    out = []
+    for item in data:
+        try:
+            versions = tuple(item.get("versions") or API_VERSIONS)
+            req = Requirement(
+                id=str(item["id"]),
+                title=str(item["title"]),
+                source=str(item["source"]),
+                level=str(item.get("level", "MUST")),
+                versions=versions,
+                text=str(item.get("text", "")),
+                not_tested=str(item.get("not_tested", "")),
+                area=path.stem,
+            )
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ConfigurationError(f"{path.name}: requirement {item!r} lacks {exc}") from None
+        if req.level not in LEVELS or any(v not in API_VERSIONS for v in req.versions):
+            raise ConfigurationError(f"{path.name}: requirement {req.id} has a bad level or version")
+        out.append(req)
+    return out
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, Requirement]:
+    """All requirements by id; duplicate ids are a configuration error."""
+    found: dict[str, Requirement] = {}
+    for path in sorted(CATALOGUE_DIR.glob("*.yaml")):
+        for req in _parse(path):
+            if req.id in found:
+                raise ConfigurationError(f"requirement id {req.id} is defined twice")
+            found[req.id] = req
+    return found
+
+
+def get(requirement_id: str) -> Requirement:
+    try:
+        return catalogue()[requirement_id]
+    except KeyError:
+        raise ConfigurationError(f"unknown requirement id {requirement_id!r} (not in the catalogue)") from None
