@@ -13,9 +13,11 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+import requests
+from requests.adapters import HTTPAdapter
 
 from register_conformance.redaction import curl_command, redact_headers, redact_text
 from register_conformance.settings import RateLimit
@@ -23,6 +25,7 @@ from register_conformance.settings import RateLimit
 RETRY_STATUSES = frozenset({429, 503})
 MAX_RETRY_AFTER = 120.0
 _UNSET: Any = object()
+R = TypeVar("R")
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None, default: float = 1.0,
@@ -59,6 +62,17 @@ class RequestStats:
         with self._lock:
             self.requests += 1
             self.statuses[status] = self.statuses.get(status, 0) + 1
+
+    def note_throttle(self, seconds: float) -> None:
+        with self._lock:
+            self.throttle_waits += 1
+            self.throttle_wait_seconds += seconds
+
+    def note_retry(self, seconds: float) -> None:
+        with self._lock:
+            self.retries += 1
+            self.rate_limit_waits += 1
+            self.rate_limit_wait_seconds += seconds
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -113,29 +127,81 @@ class RateLimitTransport(httpx.BaseTransport):
         self.sleep = sleep or throttle.sleep
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        attempt = 0
-        while True:
-            waited = self.throttle.acquire()
-            if waited:
-                self.stats.throttle_waits += 1
-                self.stats.throttle_wait_seconds += waited
-            response = self.inner.handle_request(request)
-            self.stats.count(response.status_code)
-            if response.status_code not in RETRY_STATUSES or attempt >= self.max_retries:
-                return response
-            if response.status_code == 503 and "retry-after" not in response.headers:
-                return response
-            delay = parse_retry_after(response.headers.get("retry-after"))
+        def discard(response: httpx.Response) -> None:
             response.read()
             response.close()
-            attempt += 1
-            self.stats.retries += 1
-            self.stats.rate_limit_waits += 1
-            self.stats.rate_limit_wait_seconds += delay
-            self.sleep(delay)
+
+        return send_with_retries(lambda: self.inner.handle_request(request), throttle=self.throttle,
+                                 stats=self.stats, max_retries=self.max_retries, sleep=self.sleep,
+                                 status=lambda r: r.status_code, header=lambda r, n: r.headers.get(n),
+                                 discard=discard)
 
     def close(self) -> None:
         self.inner.close()
+
+
+def send_with_retries(send: Callable[[], R], *, throttle: Throttle, stats: RequestStats, max_retries: int,
+                      sleep: Callable[[float], None], status: Callable[[R], int],
+                      header: Callable[[R, str], str | None], discard: Callable[[R], None]) -> R:
+    """Throttle, send, count; wait out 429/503 ``Retry-After`` and resend, at most ``max_retries`` times.
+
+    Shared by the httpx transport and the ``requests`` adapter Schemathesis sends through. The
+    last response is returned whatever it is, so an exhausted budget still shows the 429.
+    """
+    attempt = 0
+    while True:
+        waited = throttle.acquire()
+        if waited:
+            stats.note_throttle(waited)
+        response = send()
+        code = status(response)
+        stats.count(code)
+        if code not in RETRY_STATUSES or attempt >= max_retries:
+            return response
+        retry_after = header(response, "retry-after")
+        if code == 503 and retry_after is None:
+            return response
+        delay = parse_retry_after(retry_after)
+        discard(response)
+        attempt += 1
+        stats.note_retry(delay)
+        sleep(delay)
+
+
+class ThrottledAdapter(HTTPAdapter):
+    """A ``requests`` adapter with the suite's throttle, 429/503 retry and counters.
+
+    Schemathesis sends through ``requests``; mounting this adapter on the session passed to
+    ``case.call(session=...)`` (and to the state machine) routes every generated request,
+    including the ones checks re-send, through the same limiter and counters as ``ApiClient``.
+    """
+
+    def __init__(self, throttle: Throttle, stats: RequestStats, *, max_retries: int = 5,
+                 sleep: Callable[[float], None] | None = None) -> None:
+        super().__init__()
+        self.throttle = throttle
+        self.stats = stats
+        self.retry_budget = max_retries
+        self.sleep = sleep or throttle.sleep
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        def discard(response: requests.Response) -> None:
+            response.close()
+
+        return send_with_retries(lambda: super(ThrottledAdapter, self).send(request, **kwargs),
+                                 throttle=self.throttle, stats=self.stats, max_retries=self.retry_budget,
+                                 sleep=self.sleep, status=lambda r: r.status_code,
+                                 header=lambda r, n: r.headers.get(n), discard=discard)
+
+
+def requests_session(throttle: Throttle, stats: RequestStats, *, max_retries: int = 5,
+                     sleep: Callable[[float], None] | None = None) -> requests.Session:
+    """A ``requests.Session`` whose HTTP(S) traffic goes through a ``ThrottledAdapter``."""
+    session = requests.Session()
+    adapter = ThrottledAdapter(throttle, stats, max_retries=max_retries, sleep=sleep)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 class ApiClient:

@@ -20,10 +20,12 @@ from register_conformance.client import ApiClient, RequestStats, Throttle
 from register_conformance.errors import ConformanceError
 from register_conformance.requirements import catalogue
 from register_conformance.settings import PROFILES, SOURCES, Settings, build_settings
+from register_conformance.stats import OperationStats
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
 STATS_KEY = pytest.StashKey[RequestStats]()
 THROTTLE_KEY = pytest.StashKey[Throttle]()
+OPERATION_STATS_KEY = pytest.StashKey[OperationStats]()
 
 _OPTIONS = {
     "base_url": ("--base-url", "base URL of the target, e.g. https://sandbox.example (env REGISTER_BASE_URL)"),
@@ -48,6 +50,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         group.addoption(flag, dest=f"register_{dest}", default=None, help=help_text)
     group.addoption("--allow-production", dest="register_allow_production", action="store_true", default=None,
                     help="allow destructive (writing) tests against a sensitive/production target")
+    group.addoption("--register-stats-json", dest="register_stats_json", default=None, metavar="PATH",
+                    help="write the per-operation 2xx shares and request counters as JSON to PATH "
+                    "(a .json file, or a folder receiving schema-stats.json)")
     for dest, (_env, ini_key) in SOURCES.items():
         if ini_key:
             parser.addini(ini_key, help=f"default for {dest}", default=None)
@@ -71,6 +76,33 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SETTINGS_KEY] = settings
     config.stash[STATS_KEY] = RequestStats()
     config.stash[THROTTLE_KEY] = Throttle(settings.rate_limit)
+    config.stash[OPERATION_STATS_KEY] = OperationStats()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
+    """Print the share of generated requests answered 2xx per operation, and the request counters."""
+    op_stats = config.stash.get(OPERATION_STATS_KEY, None)
+    req_stats = config.stash.get(STATS_KEY, None)
+    lines = op_stats.lines() if op_stats is not None else []
+    if lines:
+        terminalreporter.write_sep("-", "Register API: generated requests answered 2xx, per operation")
+        for line in lines:
+            terminalreporter.write_line(line)
+    if req_stats is not None and req_stats.requests:
+        d = req_stats.as_dict()
+        terminalreporter.write_line(
+            f"register requests: {d['requests']} sent, {d['retries']} retried after 429/503 "
+            f"({d['rate_limit_wait_seconds']}s waited), throttle waits {d['throttle_waits']} "
+            f"({d['throttle_wait_seconds']}s)")
+    target = config.getoption("register_stats_json", None)
+    if target and op_stats is not None:
+        settings = config.stash.get(SETTINGS_KEY, None)
+        extra = {"requests": req_stats.as_dict() if req_stats else {},
+                 "api_version": settings.api_version if settings else None,
+                 "profile": settings.profile if settings else None,
+                 "seed": settings.seed if settings else None}
+        path = op_stats.write_json(target, extra)
+        terminalreporter.write_line(f"register stats written to {path}")
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -168,6 +200,12 @@ def anon_api(pytestconfig: pytest.Config) -> Iterator[ApiClient]:
     client = make_client(pytestconfig, None)
     yield client
     client.close()
+
+
+@pytest.fixture(scope="session")
+def operation_stats(pytestconfig: pytest.Config) -> OperationStats:
+    """Per-operation status counts of generated requests (printed at the end, see --register-stats-json)."""
+    return pytestconfig.stash[OPERATION_STATS_KEY]
 
 
 @pytest.fixture(scope="session")

@@ -46,3 +46,30 @@ def curl_command(
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
         parts += ["-d", shlex.quote(text)]
     return " ".join(parts)
+
+
+def install_case_repr_redaction() -> None:
+    """Make Schemathesis ``Case`` reprs hide credentials.
+
+    pytest prints test arguments in tracebacks and Hypothesis prints the falsifying ``case``; both
+    use ``repr(case)``, which would otherwise show the ``Authorization`` header. Idempotent.
+    """
+    from schemathesis.generation.case import Case
+
+    original = Case.__repr__
+    if getattr(original, "_register_redacted", False):
+        return
+
+    def __repr__(self: Case) -> str:  # noqa: N807
+        headers = self.headers
+        if not headers or not any(k.lower() in SENSITIVE_HEADERS for k in headers):
+            return original(self)
+        safe = type(headers)(redact_headers(dict(headers)))
+        try:
+            object.__setattr__(self, "headers", safe)
+            return original(self)
+        finally:
+            object.__setattr__(self, "headers", headers)
+
+    __repr__._register_redacted = True  # type: ignore[attr-defined]
+    Case.__repr__ = __repr__  # type: ignore[method-assign]

@@ -35,6 +35,7 @@ class Authenticator:
     def __init__(self, store: Store, secret: str) -> None:
         self.store = store
         self.secret = secret
+        self._used: dict[int, str] = {}
 
     def seed(self, seeds: tuple[ProviderSeed, ...]) -> list[Provider]:
         """Create the configured providers and their tokens (idempotent)."""
@@ -58,5 +59,8 @@ class Authenticator:
         provider, status, expires_at, discarded, token_pk = found
         if status != "active" or discarded or not expires_after_today(expires_at, today):
             return None
-        self.store.mark_token_used(token_pk, today.isoformat())
+        day = today.isoformat()
+        if self._used.get(token_pk) != day:  # last_used_at at most once per day (§3.5)
+            self.store.mark_token_used(token_pk, day)
+            self._used[token_pk] = day
         return provider

@@ -32,6 +32,26 @@ CATALOGUE: tuple[Defect, ...] = (
            "GET /trainees with no results answers 200 {\"data\":[]} instead of 404", ("INDEX-EMPTY-404",)),
     Defect("create-status-200", "trainees",
            "POST /trainees answers 200 instead of 201", ("CREATE-201",)),
+    # --- lifecycle defects (added by the lifecycle helper; used in lifecycle/ and routes/) ---
+    Defect("withdraw-not-persisted", "lifecycle",
+           "POST …/withdraw answers 200 with state withdrawn but the state is never saved",
+           ("LC-WITHDRAW",)),
+    Defect("degree-delete-leaves-record", "lifecycle",
+           "DELETE …/degrees/{id} answers 200 but the degree is still there", ("LC-DEG-DELETE",)),
+    Defect("writelock-missing-v2026", "lifecycle",
+           "v2026.1 degree/placement writes are allowed in recommended_for_award/withdrawn/awarded",
+           ("LC-LOCK-V2026", "LC-LOCK-PRECEDENCE")),
+    Defect("defer-wrong-state", "lifecycle",
+           "POST …/defer on a deferred trainee answers 200 instead of 422 S-D", ("LC-DEFER-STATE",)),
+    Defect("recommend-status-200", "lifecycle",
+           "recommend-for-qts / update-qts-or-eyts-status answer 200 instead of 202",
+           ("LC-RECOMMEND-202", "LC-UPDATE-QTS-202")),
+    Defect("degree-grade-09-kept", "lifecycle",
+           "degree grade '09' is stored as sent instead of being rewritten to '14'", ("LC-DEG-MAPPING",)),
+    # --- compatibility defect (added by the compat helper; used in serializers.py) ---
+    Defect("compat-withdrawal-keys-not-mapped", "compat",
+           "v2025.0 trainee objects carry withdrawal_date/withdrawal_reasons (v2026.1 names) instead of "
+           "withdraw_date/withdraw_reasons", ("COMPAT-READ-ACROSS", "COMPAT-LIST-ACROSS", "COMPAT-TRANSITION-ACROSS")),
 )
 
 BY_NAME: dict[str, Defect] = {d.name: d for d in CATALOGUE}

@@ -2,13 +2,16 @@
 
 Each list file holds ``{"metadata": {...}, "entries": [{"code": ..., "display_name": ..., ...}]}``.
 Entries with ``"code": null`` are values without a HESA code (kept for name lookups only; they are
-never part of ``codes()`` or the ``/reference-data`` payload). See ``data/reference/README.md``.
+never part of ``codes()`` or the ``/reference-data`` payload). A code may appear on several entries
+(nationality ``GB``, ``SH``) and nationality "Stateless" has the blank code ``""``: the payload keeps
+one entry per (value, code) like the real service, while ``codes()``/``entry()`` use the distinct
+non-blank codes (first entry wins). See ``data/reference/README.md``.
 """
 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +54,7 @@ def _read(name: str) -> Any:
         return json.load(handle)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _list(field: str) -> dict[str, Any]:
     """The raw JSON document of one code list (``KeyError`` for an unknown field)."""
     if field not in CODE_LIST_FIELDS:
@@ -59,16 +62,20 @@ def _list(field: str) -> dict[str, Any]:
     return _read(field)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _by_code(field: str) -> dict[str, dict[str, Any]]:
-    return {e["code"]: e for e in _list(field)["entries"] if e.get("code") is not None}
+    index: dict[str, dict[str, Any]] = {}
+    for e in _list(field)["entries"]:
+        if e.get("code"):
+            index.setdefault(e["code"], e)
+    return index
 
 
-@lru_cache(maxsize=None)
+@cache
 def _by_label(field: str) -> dict[str, dict[str, Any]]:
     index: dict[str, dict[str, Any]] = {}
     for e in _list(field)["entries"]:
-        labels = [e.get("name"), e.get("display_name"), *e.get("aliases", [])]
+        labels = [e.get("name"), e.get("label"), e.get("display_name"), *e.get("aliases", [])]
         for label in labels:
             if isinstance(label, str) and label:
                 index.setdefault(label.casefold(), e)
@@ -93,7 +100,7 @@ def entries(field: str) -> list[dict[str, Any]]:
 
 
 def lookup_by_label(field: str, label: str | None) -> dict[str, Any] | None:
-    """Find an entry by ``name``, ``display_name`` or an alias, case-insensitively."""
+    """Find an entry by ``name``, ``label``, ``display_name`` or an alias, case-insensitively."""
     if not label:
         return None
     return _by_label(field).get(label.strip().casefold())
@@ -104,18 +111,18 @@ def metadata(field: str) -> dict[str, Any]:
     return {k: v for k, v in _list(field)["metadata"].items() if k not in _METADATA_HIDDEN}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _payload(field: str) -> str:
     if field == "withdrawal_reasons":
         return json.dumps(_withdrawal_payload())
     items = [
         {
-            "code": code,
+            "code": e["code"],
             "display_name": e["display_name"],
             "start_year": e.get("start_year"),
             "end_year": e.get("end_year"),
         }
-        for code, e in sorted(_by_code(field).items())
+        for e in sorted((e for e in _list(field)["entries"] if e.get("code") is not None), key=lambda e: e["code"])
     ]
     return json.dumps({"metadata": metadata(field), "entries": items})
 
@@ -135,7 +142,7 @@ def all_payloads() -> dict[str, Any]:
 # --- withdrawal reasons ---------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def _withdrawal() -> dict[str, Any]:
     return _read("withdrawal_reasons")
 
@@ -230,7 +237,7 @@ def age_range(code: str | None) -> tuple[int, int] | None:
     return (e["min_age"], e["max_age"]) if e else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _funding() -> dict[str, Any]:
     return _read("funding_rules")
 
@@ -259,7 +266,7 @@ def funding_type(funding_method_code: str | None) -> str | None:
     return e.get("funding_type") if e else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _schools() -> dict[str, Any]:
     return _read("schools")
 
@@ -276,7 +283,7 @@ def schools() -> list[dict[str, Any]]:
     return list(_schools()["schools"])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _partners() -> list[dict[str, Any]]:
     return list(_read("training_partners")["training_partners"])
 
@@ -298,3 +305,31 @@ def training_partner_by_ukprn(ukprn: str | None) -> dict[str, Any] | None:
 def training_partners() -> list[dict[str, Any]]:
     """All fixture training partners."""
     return list(_partners())
+
+
+# --- version-specific example codes -----------------------------------------------------------------
+
+
+def example_codes(field: str, version: str = "v2026.1") -> list[str]:
+    """The ten codes an inclusion message lists for ``field`` (``version`` ``v2025.0`` or ``v2026.1``).
+
+    v2026.1 sorts codes as strings; v2025.0 used the source order of its code sets, which the data files
+    record (``v2025_0_example_codes``) for the lists where it differs (country, degree_type).
+    """
+    if version == "v2025.0":
+        legacy = _list(field).get("v2025_0_example_codes")
+        if legacy:
+            return list(legacy)
+    return codes(field)[:10]
+
+
+def inclusion_message_for(field: str, value: Any, version: str = "v2026.1") -> str:
+    """``inclusion_message`` for a code-list field, honouring the v2025.0 example order."""
+    valid = codes(field)
+    if len(valid) < 10:
+        return inclusion_message(value, valid)
+    return (
+        f"has invalid reference data value of '{value}'. Example values include "
+        + ", ".join(repr_code(c) for c in example_codes(field, version))
+        + "..."
+    )

@@ -59,6 +59,9 @@ CREATE TABLE IF NOT EXISTS withdrawals (
 CREATE INDEX IF NOT EXISTS withdrawals_trainee ON withdrawals (trainee_pk);
 """
 
+#: The WHERE clause lets SQLite use the partial index (a bare MIN() would scan the table).
+NEXT_DUE_SQL = "SELECT MIN(next_due_at) FROM trainees WHERE next_due_at IS NOT NULL"
+
 TRAINEE_COLUMNS = (
     "pk, slug, provider_pk, state, trn, data, created_at, updated_at, rev, discarded"
 )
@@ -308,19 +311,29 @@ class Store:
         return [self._trainee(r) for r in rows]
 
     def index(self, provider_pk: int, cycle: int, where: list[str], params: list[Any], order: str,
-              limit: int, offset: int) -> tuple[int, list[TraineeRow]]:
-        """``(total_count, page)`` of non-draft, non-deleted trainees of one start cycle."""
+              limit: int, offset: int) -> tuple[int, list[tuple[int, int]]]:
+        """``(total_count, [(pk, rev), …])`` of one page of non-draft, non-deleted trainees of a start
+        cycle. Only keys: the caller serves cached trainees and loads the rest with ``get_trainees``."""
         self.apply_due()
         clause = " AND ".join(["provider_pk=?", "start_cycle=?", "state!='draft'", "discarded=0", *where])
         args = [provider_pk, cycle, *params]
         with self._lock:
             total = self._conn.execute(f"SELECT COUNT(*) FROM trainees WHERE {clause}", args).fetchone()[0]
-            rows = []
+            keys: list[tuple[int, int]] = []
             if limit > 0 and offset < total:
-                rows = self._conn.execute(
-                    f"SELECT {TRAINEE_COLUMNS} FROM trainees WHERE {clause} ORDER BY {order} LIMIT ? OFFSET ?",
+                keys = self._conn.execute(
+                    f"SELECT pk, rev FROM trainees WHERE {clause} ORDER BY {order} LIMIT ? OFFSET ?",
                     [*args, limit, offset]).fetchall()
-        return total, [self._trainee(r) for r in rows]
+        return total, keys
+
+    def get_trainees(self, pks: list[int]) -> dict[int, TraineeRow]:
+        """Trainees by internal id (no async edges applied; call after ``index``)."""
+        if not pks:
+            return {}
+        marks = ",".join("?" * len(pks))
+        with self._lock:
+            rows = self._conn.execute(f"SELECT {TRAINEE_COLUMNS} FROM trainees WHERE pk IN ({marks})", pks).fetchall()
+        return {r[0]: self._trainee(r) for r in rows}
 
     def discard_trainee(self, row: TraineeRow) -> None:
         """Soft-delete (not reachable through the API; for tests and seeding)."""
@@ -335,8 +348,7 @@ class Store:
 
     def _refresh_next_due(self) -> None:
         with self._lock:
-            value = self._conn.execute("SELECT MIN(next_due_at) FROM trainees").fetchone()[0]
-        self._next_due = value
+            self._next_due = self._conn.execute(NEXT_DUE_SQL).fetchone()[0]
 
     def apply_due(self) -> None:
         """Apply every TRN/award edge whose due time has passed (cheap when none is due)."""
@@ -371,7 +383,7 @@ class Store:
                     self._conn.execute("UPDATE trainees SET award_due_at=NULL WHERE pk=?", (pk,))
                 nxt = min((d for d in (trn_due, award_due) if d is not None), default=None)
                 self._conn.execute("UPDATE trainees SET next_due_at=? WHERE pk=?", (nxt, pk))
-            self._next_due = self._conn.execute("SELECT MIN(next_due_at) FROM trainees").fetchone()[0]
+            self._next_due = self._conn.execute(NEXT_DUE_SQL).fetchone()[0]
 
     # --- child tables (degrees, placements, withdrawals) ---------------------------------------
 

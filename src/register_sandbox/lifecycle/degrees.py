@@ -10,12 +10,13 @@ Pure functions only; the HTTP side is in ``routes/degrees.py``.
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 from register_sandbox import reference_data as ref
+from register_sandbox.defects import is_active
 from register_sandbox.lifecycle import messages as msg
 from register_sandbox.lifecycle.matrix import V2025, api_version
 from register_sandbox.lifecycle.params import blank
@@ -83,31 +84,43 @@ def _code(value: Any) -> str | None:
 
 
 def _label(entry: dict[str, Any]) -> str:
-    """The stored label of a reference entry: its ``name``, else its ``display_name``."""
-    return entry.get("name") or entry.get("display_name") or ""
+    """The stored label of a reference entry: ``label``, else ``name``, else ``display_name``."""
+    return entry.get("label") or entry.get("name") or entry.get("display_name") or ""
 
 
 def _uuid(field: str, entry: dict[str, Any] | None) -> str | None:
-    """The reference-data id of an entry (derived deterministically when the list has none)."""
-    if entry is None:
+    """The reference-data id of an entry (null when the list has none)."""
+    if entry is None or not entry.get("id"):
         return None
-    if entry.get("id"):
-        return str(entry["id"])
-    key = entry.get("code") or _label(entry)
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"register-sandbox:{field}:{key}"))
+    return str(entry["id"])
+
+
+@cache
+def _label_index(field: str) -> dict[str, dict[str, Any]]:
+    """Every known label of a list (stored label first, then names, display names, aliases and
+    HESA labels), case-insensitive; an earlier kind of label is never shadowed by a later one."""
+    index: dict[str, dict[str, Any]] = {}
+    entries = ref.entries(field)
+    for getter in (lambda e: [_label(e)], lambda e: [e.get("name"), e.get("display_name")],
+                   lambda e: list(e.get("aliases") or []), lambda e: [e.get("hesa_label")]):
+        for e in entries:
+            for label in getter(e):
+                if isinstance(label, str) and label:
+                    index.setdefault(label.casefold(), e)
+    return index
 
 
 def _country_label(entry: dict[str, Any], version: str) -> str:
     """v2026.1: the service label; v2025.0: the HESA long label when the list knows it."""
     if api_version(version) == V2025:
-        return entry.get("hesa_label") or entry.get("hesa_name") or _label(entry)
+        return entry.get("hesa_label") or _label(entry)
     return _label(entry)
 
 
 def _entry_for_label(field: str, label: Any) -> dict[str, Any] | None:
     if not isinstance(label, str) or not label:
         return None
-    return ref.lookup_by_label(field, label)
+    return _label_index(field).get(label.strip().casefold())
 
 
 def _code_of_label(field: str, label: Any) -> str | None:
@@ -177,7 +190,7 @@ def map_input(body: dict[str, Any], version: str) -> dict[str, Any]:
         cols["institution_uuid"] = None
     # 5. subject
     subject = ref.entry("degree_subject", _code(body.get("subject")))
-    cols["subject"] = (subject.get("display_name") or _label(subject)) if subject else None
+    cols["subject"] = _label(subject) if subject else None
     cols["subject_uuid"] = _uuid("degree_subject", subject)
     # 6./7. degree types (computed regardless of locale)
     for key in ("uk_degree", "non_uk_degree"):
@@ -188,7 +201,7 @@ def map_input(body: dict[str, Any], version: str) -> dict[str, Any]:
             cols["uk_degree_uuid"] = _uuid("degree_type", entry) if is_uk else None
     # 8. grade
     grade_code = _code(body.get("grade"))
-    if grade_code == "09":
+    if grade_code == "09" and not is_active("degree-grade-09-kept"):
         grade_code = "14"
     grade = ref.entry("degree_grade", grade_code) if grade_code else None
     cols["grade"] = _label(grade) if grade else None
@@ -201,7 +214,7 @@ def map_input(body: dict[str, Any], version: str) -> dict[str, Any]:
 
 
 def _other_uk_institution_uuid() -> str:
-    entry = ref.lookup_by_label("institution", OTHER_UK_INSTITUTION)
+    entry = _entry_for_label("institution", OTHER_UK_INSTITUTION)
     return str(entry["id"]) if entry and entry.get("id") else OTHER_UK_INSTITUTION_UUID
 
 

@@ -67,7 +67,7 @@ TRANSITIONS: tuple[Transition, ...] = (
 EVENTS: dict[str, Transition] = {t.event: t for t in TRANSITIONS}
 
 
-class TransitionNotAllowed(Exception):  # noqa: N818 - named after the rule, like python-statemachine
+class TransitionNotAllowed(Exception):
     """An event fired from a state that is not one of its sources."""
 
     def __init__(self, event: str, state: str) -> None:

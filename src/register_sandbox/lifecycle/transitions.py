@@ -192,7 +192,7 @@ def validate_recommend(data: dict[str, Any], *, state: str, itt_start_date: date
     """§7.3: every condition evaluated, errors accumulated (date, degree, placements, state)."""
     errors: list[str] = []
     raw = data.get("qts_standards_met_date")
-    if raw is None or raw == "":
+    if blank(raw):
         errors.append(msg.QTS_DATE_BLANK)
     else:
         parsed = parse_iso_date(raw) if isinstance(raw, str) else None

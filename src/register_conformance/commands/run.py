@@ -1,0 +1,335 @@
+"""``register-conformance run``: certify a target in one command and write the reports.
+
+Without ``--base-url`` it starts the embedded sandbox (fresh database, two providers) and tests it.
+Each API version gets one pytest process over the selected suites; the compatibility suite runs
+once. The pytest route (``pytest suites --base-url …``) runs the same tests with the same verdicts;
+this command only adds the collector plugin, progress, the summary and the reports.
+
+Exit codes: 0 conformant, 1 non-conformant, 2 bad arguments, configuration or target problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from register_conformance import API_VERSIONS, __version__
+from register_conformance.errors import ConfigurationError, ConformanceError, TargetError, UsageError
+from register_conformance.reporting.baseline import Baseline, load_baseline
+from register_conformance.reporting.execute import PytestRun, RunOutcome, execute
+from register_conformance.reporting.progress import Progress, summary_table
+from register_conformance.settings import PROFILES, Settings, build_settings
+
+SUITES = ("schema", "lifecycle", "compatibility")
+PER_VERSION_SUITES = ("schema", "lifecycle")
+SANDBOX_TRN_DELAY = 1.0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--base-url", help="target to certify; without it the embedded sandbox is started and tested")
+    parser.add_argument("--api-version", choices=(*API_VERSIONS, "all"), default="all",
+                        help="API version(s) to test (default: all)")
+    parser.add_argument("--profile", choices=PROFILES, help="how hard to test (default: standard)")
+    parser.add_argument("--reports", metavar="DIR", help="where to write the reports (default: reports/<UTC time>/)")
+    parser.add_argument("--seed", help="random seed, for a reproducible run (default: a fresh one, printed)")
+    parser.add_argument("--rate-limit", metavar="N/SECONDS",
+                        help="client-side request limit, or off (default 100/60 for a hosted target, "
+                             "off for the embedded sandbox)")
+    parser.add_argument("--allow-production", action="store_true", default=None,
+                        help="allow writing tests against a production (sensitive) target")
+    parser.add_argument("--baseline", metavar="FILE",
+                        help="YAML/JSON list of requirement or test ids whose failures are known "
+                             "and do not fail the run")
+    parser.add_argument("--suite", action="append", choices=SUITES,
+                        help="run only this suite (repeatable; default: every suite)")
+    parser.add_argument("--token", help="provider A's bearer token (prefer env REGISTER_API_TOKEN)")
+    parser.add_argument("--second-token", help="provider B's token (prefer env REGISTER_API_SECOND_TOKEN)")
+    parser.add_argument("--openapi-dir", help="folder holding the official v2025.0.yaml / v2026.1.yaml")
+    parser.add_argument("--suites-dir", help=argparse.SUPPRESS)  # another suites folder (used by our own tests)
+
+
+def _utc(ts: float | None = None) -> str:
+    return datetime.fromtimestamp(ts or time.time(), UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _suites_root(option: str | None = None) -> Path:
+    from register_conformance.schemas import project_root
+
+    return Path(option).resolve() if option else project_root() / "suites"
+
+
+def plan_suites(requested: list[str] | None, root: Path) -> list[str]:
+    """The suites to run: the requested ones (each must have tests) or every suite that has tests."""
+    if not root.is_dir():
+        raise ConfigurationError(f"no suites folder at {root}: run from a checkout of the conformance suite")
+    present = [s for s in SUITES if any((root / s).rglob("test_*.py"))]
+    if requested:
+        missing = [s for s in dict.fromkeys(requested) if s not in present]
+        if missing:
+            raise UsageError(f"suite(s) {', '.join(missing)} have no tests under {root}")
+        return list(dict.fromkeys(requested))
+    if not present:
+        raise ConfigurationError(f"no tests found under {root}")
+    return present
+
+
+def _settings(args: argparse.Namespace, embedded: bool) -> Settings:
+    cli: dict[str, Any] = {
+        "base_url": args.base_url, "profile": args.profile, "seed": args.seed, "rate_limit": args.rate_limit,
+        "allow_production": args.allow_production, "token": args.token, "second_token": args.second_token,
+        "openapi_dir": args.openapi_dir,
+    }
+    env = dict(os.environ)
+    if embedded:
+        # The embedded sandbox gets fresh random tokens and has no rate limit unless asked for.
+        for name in ("REGISTER_BASE_URL", "PYTEST_BASE_URL", "REGISTER_API_TOKEN", "REGISTER_API_SECOND_TOKEN"):
+            env.pop(name, None)
+        if not args.rate_limit and not env.get("REGISTER_RATE_LIMIT"):
+            cli["rate_limit"] = "off"
+    return build_settings(cli, env)
+
+
+def _schemas(versions: list[str], openapi_dir: str | None) -> dict[str, dict[str, Any]]:
+    from register_conformance.schemas import locate, verify
+
+    found = {}
+    for version in versions:
+        schema = verify(locate(version, openapi_dir))
+        found[version] = {"file": schema.path.name, "sha256": schema.sha256, "matches_manifest": True,
+                          "path": schema.path}
+    return found
+
+
+def _reports_dir(option: str | None) -> Path:
+    if option:
+        path = Path(option).expanduser()
+    else:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        path = Path("reports") / stamp
+        n = 2
+        while path.exists():
+            path = Path("reports") / f"{stamp}-{n}"
+            n += 1
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create the reports folder {path}: {exc.strerror or exc}") from None
+    return path.resolve()
+
+
+@contextlib.contextmanager
+def _target(settings: Settings, logs: Path, progress: Progress) -> Iterator[Settings]:
+    """The settings to test with: as given, or pointing at a freshly started embedded sandbox."""
+    if settings.base_url:
+        yield settings
+        return
+    import importlib.util
+
+    if importlib.util.find_spec("register_sandbox") is None:
+        raise ConfigurationError("no --base-url given and the embedded sandbox (register_sandbox) is not installed")
+    from register_conformance.launcher import SandboxProcess
+
+    progress.message("Starting the embedded sandbox (temporary database, two providers)…")
+    with SandboxProcess(trn_delay=SANDBOX_TRN_DELAY, log_path=logs / "sandbox.log") as sandbox:
+        progress.message(f"Sandbox listening on {sandbox.base_url}")
+        yield settings.replace(base_url=sandbox.base_url, token=sandbox.token, second_token=sandbox.second_token)
+
+
+def _preflight(settings: Settings, versions: list[str]) -> None:
+    from register_conformance.client import ApiClient
+    from register_conformance.preflight import preflight
+
+    for version in versions:
+        client = ApiClient(settings.base_url or "", version, settings.token, timeout=settings.timeout,
+                           rate_limit=settings.rate_limit, secrets=settings.secrets)
+        try:
+            preflight(client)
+        finally:
+            client.close()
+
+
+def _child_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    for name, value in (("REGISTER_API_TOKEN", settings.token), ("REGISTER_API_SECOND_TOKEN", settings.second_token)):
+        if value:
+            env[name] = value
+        else:
+            env.pop(name, None)
+    return env
+
+
+def _options(settings: Settings, version: str) -> list[str]:
+    opts = ["--base-url", settings.base_url or "", "--api-version", version, "--profile", settings.profile,
+            "--seed", str(settings.seed), "--rate-limit", str(settings.rate_limit or "off"),
+            "--run-id", settings.run_id]
+    if settings.openapi_dir:
+        opts += ["--openapi-dir", settings.openapi_dir]
+    if settings.allow_production:
+        opts.append("--allow-production")
+    return opts
+
+
+def plan_runs(suites: list[str], versions: list[str], settings: Settings, workdir: Path,
+              root: Path) -> list[PytestRun]:
+    """One pytest process per API version over the per-version suites; compatibility once."""
+    runs = []
+    per_version = [str(root / s) for s in suites if s in PER_VERSION_SUITES]
+    if per_version:
+        for version in versions:
+            runs.append(PytestRun(version, version, per_version, _options(settings, version), workdir, [version]))
+    if "compatibility" in suites and len(versions) > 1:
+        first = versions[0]
+        runs.append(PytestRun("compatibility", first, [str(root / "compatibility")], _options(settings, first),
+                              workdir, list(versions)))
+    return runs
+
+
+def _check(outcome: RunOutcome, run: PytestRun, log: Path) -> None:
+    """Turn a pytest process that could not run the tests into a one-line error (exit 2)."""
+    code, results = outcome.exit_code, outcome.results
+    if code in (0, 1, 5):
+        return
+    if results.get("aborted"):
+        raise TargetError(results["aborted"])
+    if results.get("collect_errors"):
+        first = results["collect_errors"][0].strip().splitlines()
+        raise ConfigurationError(f"the {run.label} tests failed to load: {first[-1] if first else '?'} (log: {log})")
+    errors = [line for line in outcome.tail if line.startswith(("ERROR:", "error:"))]
+    if code == 4:
+        raise UsageError(errors[-1].split(":", 1)[1].strip() if errors else f"pytest rejected the options (log: {log})")
+    if code == 3:
+        raise ConfigurationError(f"pytest crashed in the {run.label} run (internal error; log: {log})")
+    if code == 2:
+        raise ConformanceError(f"the {run.label} run was interrupted (log: {log})")
+    raise ConformanceError(f"the {run.label} run ended with pytest exit code {code} (log: {log})")
+
+
+def _tool_versions() -> dict[str, str | None]:
+    def version(name: str) -> str | None:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return None
+
+    return {"name": "register-conformance", "version": __version__, "python": platform.python_version(),
+            "pytest": version("pytest"), "schemathesis": version("schemathesis")}
+
+
+def _suggest_baseline(summary: dict[str, Any], path: Path) -> None:
+    ids: dict[str, None] = {}
+    for failure in summary["failures"]:
+        for rid in failure["requirements"] or [failure["nodeid"]]:
+            ids[rid] = None
+    if ids:
+        lines = ["# Failing requirement/test ids of this run; pass this file to --baseline to accept them for now."]
+        lines += [f"- {i!r}" if any(c in i for c in ":[]#") else f"- {i}" for i in ids]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main(args: argparse.Namespace) -> int:
+    t0, started = time.monotonic(), _utc()
+    embedded = not (args.base_url or os.environ.get("REGISTER_BASE_URL") or os.environ.get("PYTEST_BASE_URL"))
+    settings = _settings(args, embedded)
+    versions = list(API_VERSIONS) if args.api_version == "all" else [args.api_version]
+    root = _suites_root(args.suites_dir)
+    suites = plan_suites(args.suite, root)
+    if "compatibility" in suites and len(versions) == 1:
+        if args.suite and "compatibility" in args.suite:
+            raise UsageError("the compatibility suite compares both API versions: use --api-version all")
+        suites.remove("compatibility")
+    if not suites:
+        raise UsageError("nothing to run: the selected suites need --api-version all")
+    baseline: Baseline | None = load_baseline(args.baseline) if args.baseline else None
+    schemas = _schemas(versions, settings.openapi_dir)
+    if settings.seed is None:
+        settings = settings.replace(seed=random.randint(1, 2**31 - 1))
+    if not embedded and not settings.token:
+        raise UsageError("no token for the target: set REGISTER_API_TOKEN (and REGISTER_API_SECOND_TOKEN) "
+                         "or pass --token")
+    reports = _reports_dir(args.reports)
+    logs = reports / "logs"
+    logs.mkdir(exist_ok=True)
+    progress = Progress()
+    secrets: list[str] = list(settings.secrets)
+    try:
+        with _target(settings, logs, progress) as target, tempfile.TemporaryDirectory(prefix="rc-run-") as tmp:
+            secrets = list(dict.fromkeys([*secrets, *target.secrets]))
+            progress.message(f"Target {target.base_url} · API {', '.join(versions)} · suites {', '.join(suites)} · "
+                             f"profile {target.profile} · seed {target.seed} · rate limit {target.rate_limit or 'off'}")
+            if target.is_sensitive and not target.allow_production:
+                progress.message("Production target: writing tests are skipped (pass --allow-production to run them)")
+            if not target.second_token:
+                progress.message("No second token: provider-isolation tests will be skipped "
+                                 "(set REGISTER_API_SECOND_TOKEN)")
+            _preflight(target, versions)
+            outcomes = []
+            for run in plan_runs(suites, versions, target, Path(tmp), root):
+                progress.start_run(run.label, [Path(p).name for p in run.paths])
+                log = logs / f"pytest-{run.label}.log"
+                outcome = execute(run, cwd=root.parent, env=_child_env(target), secrets=secrets,
+                                  log_path=log, allure_dir=reports / "allure-results", on_event=progress.event)
+                _check(outcome, run, log)
+                outcomes.append((run, outcome))
+            if not any(o.results["tests"] for _, o in outcomes):
+                raise ConfigurationError(f"no tests ran (logs: {logs})")
+            summary = _write_reports(reports, target, embedded, versions, suites, schemas, outcomes, baseline,
+                                     started, t0)
+    finally:
+        from register_conformance.reporting.scrub import scrub_tree
+
+        scrub_tree(reports, secrets)
+    print(summary_table(summary, _display(reports)))
+    return int(summary["exit_code"])
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _write_reports(reports: Path, target: Settings, embedded: bool, versions: list[str], suites: list[str],
+                   schemas: dict[str, dict[str, Any]], outcomes: list[tuple[PytestRun, RunOutcome]],
+                   baseline: Baseline | None, started: str, t0: float) -> dict[str, Any]:
+    from register_conformance.reporting.html import render_html
+    from register_conformance.reporting.junit import merge_junit
+    from register_conformance.reporting.summary import build_summary, write_summary
+    from register_conformance.reporting.traffic import OperationMatcher
+    from register_conformance.requirements import catalogue
+    from register_conformance.schemas import load_official
+
+    matchers = {v: OperationMatcher(load_official(v, target.openapi_dir).get("paths") or {}) for v in versions}
+    meta = {
+        "target": {"base_url": target.base_url, "embedded_sandbox": embedded},
+        "api_versions": versions,
+        "schemas": {v: {k: s[k] for k in ("file", "sha256", "matches_manifest")} for v, s in schemas.items()},
+        "tool": _tool_versions(),
+        "settings": {"seed": target.seed, "profile": target.profile,
+                     "rate_limit": str(target.rate_limit) if target.rate_limit else None,
+                     "allow_production": bool(target.allow_production), "suites": suites, "run_id": target.run_id},
+        "started": started,
+        "finished": _utc(),
+        "duration_seconds": round(time.monotonic() - t0, 1),
+    }
+    summary = build_summary(meta, [o.results for _, o in outcomes], catalogue(), matchers, baseline)
+    write_summary(summary, reports / "summary.json")
+    (reports / "report.html").write_text(render_html(summary), encoding="utf-8")
+    merge_junit([(run.label, run.junit_path) for run, _ in outcomes], reports / "junit.xml")
+    _suggest_baseline(summary, reports / "baseline-suggestion.yaml")
+    return summary
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(2)

@@ -1,0 +1,272 @@
+"""pytest plugin that records a run for the reports (loaded with ``-p register_conformance.reporting.collector``).
+
+Options: ``--register-results FILE`` (one JSON document written at session end) and
+``--register-events FILE`` (JSON lines while running, for the live progress display). With neither
+option the plugin does nothing, so ``pytest suites ...`` behaves exactly as without it.
+
+It also labels Allure results (epic = API version, feature = resource, story = requirement id) when
+``--alluredir`` is given. Every text it stores is redacted with the run's tokens.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from register_conformance.redaction import redact_text
+from register_conformance.reporting import outcomes, traffic
+from register_conformance.reporting.failure_text import split_failure
+
+_KEY = pytest.StashKey["Collector"]()
+MAX_DETAILS = 12000
+HEARTBEAT_SECONDS = 5.0
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("register-reports", "Register conformance reports")
+    group.addoption("--register-results", dest="register_results", default=None,
+                    help="write this run's results (JSON) to FILE at the end")
+    group.addoption("--register-events", dest="register_events", default=None,
+                    help="append progress events (JSON lines) to FILE while running")
+    group.addoption("--register-label", dest="register_label", default=None,
+                    help="name of this run in the reports (default: the API version)")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("register_results", None) or config.getoption("register_events", None):
+        collector = Collector(config)
+        config.stash[_KEY] = collector
+        config.pluginmanager.register(collector, "register-reports-collector")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    collector = config.stash.get(_KEY, None)
+    if collector is not None:
+        collector.close()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def suite_of(nodeid: str) -> str:
+    """``suites/lifecycle/test_x.py::t`` → ``lifecycle``."""
+    parts = nodeid.split("::", 1)[0].split("/")
+    return parts[parts.index("suites") + 1] if "suites" in parts[:-1] else (parts[0] if len(parts) > 1 else "tests")
+
+
+class Collector:
+    """Per-process recorder; registered as a plugin only when asked for."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        from register_conformance.plugin import SETTINGS_KEY
+
+        self.config = config
+        self.settings = config.stash.get(SETTINGS_KEY, None)
+        self.secrets = self.settings.secrets if self.settings else ()
+        self.results_path = config.getoption("register_results", None)
+        events = config.getoption("register_events", None)
+        self.events = Path(events).open("a", encoding="utf-8") if events else None  # noqa: SIM115
+        self.label = config.getoption("register_label", None) or getattr(self.settings, "api_version", "")
+        self.traffic = traffic.TrafficLog()
+        traffic.install(self.traffic)
+        self.tests: dict[str, dict[str, Any]] = {}
+        self.phases: dict[str, dict[str, str]] = {}
+        self.collected: list[dict[str, Any]] = []
+        self.collect_errors: list[str] = []
+        self.aborted: str | None = None
+        self.started = _now()
+        self.t0 = time.monotonic()
+        self.failed = 0
+        self.done = 0
+        self._closed = False
+        self._emit_lock = threading.Lock()
+        self._stop = threading.Event()
+        self.current: str | None = None
+        if self.events is not None:
+            threading.Thread(target=self._heartbeat, daemon=True, name="register-heartbeat").start()
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def redact(self, text: str | None) -> str | None:
+        return redact_text(text, self.secrets) if text else text
+
+    def stats(self) -> dict[str, Any]:
+        from register_conformance.plugin import STATS_KEY
+
+        stats = self.config.stash.get(STATS_KEY, None)
+        return stats.as_dict() if stats is not None else {}
+
+    def emit(self, **event: Any) -> None:
+        event.setdefault("label", self.label)
+        with self._emit_lock:
+            if self.events is None or self.events.closed:
+                return
+            self.events.write(json.dumps(event) + "\n")
+            self.events.flush()
+
+    def _heartbeat(self) -> None:
+        """While a long test runs, report the request counters every few seconds."""
+        while not self._stop.wait(HEARTBEAT_SECONDS):
+            if self.current:
+                stats = self.stats()
+                self.emit(event="heartbeat", nodeid=self.current, done=self.done, failed=self.failed,
+                          requests=stats.get("requests", 0),
+                          waits=stats.get("rate_limit_waits", 0) + stats.get("throttle_waits", 0))
+
+    # -- collection ------------------------------------------------------------------------------
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        from register_conformance.plugin import requirement_ids
+
+        allure_on = bool(getattr(config.option, "allure_report_dir", None))
+        version = getattr(self.settings, "api_version", "")
+        for item in items:
+            ids = requirement_ids(item)
+            self.collected.append({"nodeid": item.nodeid, "requirements": ids})
+            if allure_on:
+                item.add_marker(pytest.mark.allure_label(version, label_type="epic"))
+                for rid in ids:
+                    item.add_marker(pytest.mark.allure_label(rid, label_type="story"))
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collect_errors.append(self.redact(f"{report.nodeid}: {str(report.longrepr)[-2000:]}") or "")
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.emit(event="collected", count=len(session.items), started=self.started)
+
+    # -- running ---------------------------------------------------------------------------------
+    def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
+        self.traffic.current_test = self.current = nodeid
+        self.emit(event="start", nodeid=nodeid)
+
+    def pytest_runtest_teardown(self, item: pytest.Item) -> None:
+        # Runs inside allure's teardown wrapper, before it reads labels and parameters.
+        if getattr(item.config.option, "allure_report_dir", None):
+            resource = self.traffic.resource_for(item.nodeid) or _module_resource(item)
+            item.add_marker(pytest.mark.allure_label(resource, label_type="feature"))
+            try:
+                import allure
+
+                allure.dynamic.parameter("api_version", getattr(self.settings, "api_version", ""))
+            except Exception:  # allure not active for this item
+                pass
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        phases = self.phases.setdefault(report.nodeid, {})
+        phases[report.when] = report.outcome
+        record = self.tests.setdefault(report.nodeid, {
+            "nodeid": report.nodeid,
+            "suite": suite_of(report.nodeid),
+            "requirements": [v for k, v in report.user_properties if k == "requirement"],
+            "duration_seconds": 0.0,
+        })
+        record["duration_seconds"] = round(record["duration_seconds"] + report.duration, 3)
+        if hasattr(report, "wasxfail"):
+            record["xfail"] = True
+            record.setdefault("reason", self.redact(f"expected failure: {report.wasxfail}"))
+        if report.skipped and "reason" not in record:
+            longrepr = report.longrepr
+            reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+            record["reason"] = self.redact(reason.removeprefix("Skipped: "))
+        if report.failed and "details" not in record:
+            text = self.redact(report.longreprtext) or ""
+            parts = split_failure(text)
+            crash = self.redact(_crash_message(report))
+            crash_parts = split_failure(crash) if crash else parts
+            record.update(
+                failed_in=report.when,
+                message=_plain(crash_parts.message or parts.message or f"{report.when} failed"),
+                request=parts.request or crash_parts.request,
+                response=parts.response or crash_parts.response,
+                curl=parts.curl or crash_parts.curl,
+                details=text[-MAX_DETAILS:],
+            )
+
+    def pytest_runtest_logfinish(self, nodeid: str, location: Any) -> None:
+        record = self.tests.get(nodeid)
+        self.traffic.current_test = self.current = None
+        if record is None:
+            return
+        record["outcome"] = outcomes.test_outcome(self.phases.pop(nodeid, {}), xfailed=record.pop("xfail", False))
+        if record["outcome"] in (outcomes.PASSED,):
+            for key in ("message", "request", "response", "curl", "details", "failed_in"):
+                record.pop(key, None)
+        record["resource"] = self.traffic.resource_for(nodeid)
+        self.done += 1
+        if outcomes.counts_against(record["outcome"]):
+            self.failed += 1
+        stats = self.stats()
+        self.emit(event="test", nodeid=nodeid, outcome=record["outcome"], requirements=record["requirements"],
+                  message=(record.get("message") or "").splitlines()[0][:200] if record.get("message") else None,
+                  done=self.done, failed=self.failed, requests=stats.get("requests", 0),
+                  waits=stats.get("rate_limit_waits", 0) + stats.get("throttle_waits", 0))
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        self.aborted = self.redact(str(getattr(excinfo.value, "msg", None) or excinfo.value)) or "interrupted"
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        self.write(int(exitstatus))
+
+    # -- output ----------------------------------------------------------------------------------
+    def write(self, exitstatus: int) -> None:
+        settings = self.settings
+        data = {
+            "label": self.label,
+            "api_version": getattr(settings, "api_version", None),
+            "base_url": getattr(settings, "base_url", None),
+            "profile": getattr(settings, "profile", None),
+            "seed": getattr(settings, "seed", None),
+            "started": self.started,
+            "finished": _now(),
+            "duration_seconds": round(time.monotonic() - self.t0, 3),
+            "exitstatus": exitstatus,
+            "aborted": self.aborted,
+            "collect_errors": self.collect_errors,
+            "collected": self.collected,
+            "tests": list(self.tests.values()),
+            "stats": self.stats(),
+            "traffic": self.traffic.as_list(),
+        }
+        self.emit(event="finished", exitstatus=exitstatus, aborted=self.aborted)
+        if self.results_path:
+            text = json.dumps(data, indent=1)
+            Path(self.results_path).write_text(redact_text(text, self.secrets), encoding="utf-8")
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._stop.set()
+        traffic.uninstall(self.traffic)
+        with self._emit_lock:
+            if self.events is not None:
+                self.events.close()
+
+
+def _crash_message(report: pytest.TestReport) -> str | None:
+    crash = getattr(report.longrepr, "reprcrash", None)
+    return getattr(crash, "message", None)
+
+
+def _module_resource(item: pytest.Item) -> str:
+    """Fallback resource name from the test module: ``test_degrees.py`` → ``degrees``."""
+    module = getattr(item, "module", None)
+    return module.__name__.rsplit(".", 1)[-1].removeprefix("test_") if module is not None else "api"
+
+
+def _plain(message: str) -> str:
+    """A failure message without pytest's ``Failed:`` or Schemathesis's exception-class prefix."""
+    message = message.removeprefix("Failed: ")
+    head, sep, rest = message.partition(": ")
+    if sep and " " not in head and (head.startswith("schemathesis.") or head == "AssertionError"):
+        return rest
+    return message

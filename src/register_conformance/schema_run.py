@@ -1,0 +1,97 @@
+"""Glue between Schemathesis cases and the suite: send through our session, record, check, redact.
+
+``SchemaRun.call_and_validate(case)`` is what a generated test calls; ``SchemaRun.state_machine()``
+gives the stateful machine bound to the same session, checks and counters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import requests
+
+from register_conformance.binding import Binder
+from register_conformance.checks import NegativePolicy, error_body_conformance
+from register_conformance.redaction import redact_text
+from register_conformance.stats import OperationStats
+
+#: Responses that mean "the target is rate limiting us", never non-conformance (issue 4).
+RATE_LIMITED = 429
+
+
+class SchemaRun:
+    """Everything a generated test needs, shared across the session."""
+
+    def __init__(self, schema: Any, session: requests.Session, stats: OperationStats, *,
+                 binder: Binder | None = None, checks: list[Callable[..., Any]] | None = None,
+                 secrets: tuple[str, ...] = ()) -> None:
+        self.schema = schema
+        self.session = session
+        self.stats = stats
+        self.binder = binder
+        self.policy = NegativePolicy(schema.raw_schema)
+        self.checks = [error_body_conformance, *(checks or [])]
+        self.secrets = tuple(s for s in secrets if s)
+
+    def excluded_for(self, case: Any) -> list[Callable[..., Any]]:
+        """Built-in checks that do not apply to ``case`` per the facts (see ``checks.NegativePolicy``)."""
+        from schemathesis.specs.openapi.checks import negative_data_rejection
+
+        return [] if self.policy.applies(case) else [negative_data_rejection]
+
+    def record(self, case: Any, response: Any) -> None:
+        meta = case.meta
+        positive = None if meta is None else not meta.generation.mode.is_negative
+        self.stats.record(case.operation.label, response.status_code, positive)
+        if self.binder is not None:
+            self.binder.after_response(case, response.status_code)
+
+    def skip_if_rate_limited(self, response: Any) -> None:
+        if response.status_code == RATE_LIMITED:
+            import pytest
+
+            pytest.skip("the target kept answering 429 after the retry budget; rate limiting is not non-conformance")
+
+    def validate(self, case: Any, response: Any, transport_kwargs: dict[str, Any] | None = None,
+                 recorder: Any = None) -> None:
+        """Run the built-in and our checks; failures are re-raised with every secret redacted."""
+        __tracebackhide__ = True
+        from schemathesis.core.failures import FailureGroup
+
+        kwargs = {"session": self.session, **(transport_kwargs or {})}
+        try:
+            case.validate_response(response, additional_checks=self.checks, excluded_checks=self.excluded_for(case),
+                                   transport_kwargs=kwargs, recorder=recorder)
+        except FailureGroup as exc:
+            raise AssertionError(redact_text(str(exc), self.secrets)) from None
+
+    def call_and_validate(self, case: Any) -> Any:
+        """Send ``case`` through the session, record its status, validate it."""
+        __tracebackhide__ = True
+        response = case.call(session=self.session)
+        self.record(case, response)
+        self.skip_if_rate_limited(response)
+        self.validate(case, response)
+        return response
+
+    def state_machine(self) -> type:
+        """The schema's state machine, sending through our session and running our checks."""
+        run = self
+        base = self.schema.as_state_machine()
+
+        class RegisterStateMachine(base):  # type: ignore[misc, valid-type]
+            def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+                return {"session": run.session}
+
+            def after_call(self, response: Any, case: Any) -> None:
+                super().after_call(response, case)
+                run.record(case, response)
+
+            def validate_response(self, response: Any, case: Any, additional_checks: Any = None,
+                                  **kwargs: Any) -> None:
+                __tracebackhide__ = True
+                run.skip_if_rate_limited(response)
+                run.validate(case, response, kwargs, recorder=getattr(self, "recorder", None))
+
+        return RegisterStateMachine

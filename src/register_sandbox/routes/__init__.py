@@ -1,0 +1,1 @@
+"""HTTP routes. Each module exposes ``ROUTES: list[starlette.routing.Route]``."""

@@ -1,0 +1,1 @@
+"""The trainee resource: request fields, validation + mapping, funding, duplicates, index."""

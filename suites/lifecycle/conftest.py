@@ -1,0 +1,108 @@
+"""Fixtures of the lifecycle suite: scenario steps per provider, cleanup, request counts, leftovers.
+
+Each test gets its own ``lc`` (provider A) whose cleanup runs after the test: it deletes the
+degrees/placements the test added and withdraws the trainees it created when the API allows it.
+What cannot be cleaned up is reported at the end of the run ("lifecycle leftovers"), and so is the
+number of requests each test sent (``-v`` shows them per test). A failed ``step(...)`` adds
+``("failed_requirement", id)`` to the test's ``user_properties`` (JUnit XML / reports).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from register_conformance.client import ApiClient, RequestStats
+from register_conformance.lifecycle.cleanup import Cleanup
+from register_conformance.lifecycle.data import CycleDates, TraineeData
+from register_conformance.lifecycle.schema_check import response_validator
+from register_conformance.lifecycle.steps import FAILED_STEPS, Lifecycle
+from register_conformance.settings import Settings
+
+_LEFTOVERS: list[str] = []
+_REQUESTS: dict[str, int] = {}
+
+
+@pytest.fixture(autouse=True)
+def _count_requests(request: pytest.FixtureRequest, request_stats: RequestStats) -> Iterator[None]:
+    """Record the requests each test sent (setup, body and cleanup) and the failed step's requirement id."""
+    start = request_stats.requests
+    FAILED_STEPS.clear()
+    yield
+    request.node.user_properties.append(("lifecycle_requests", request_stats.requests - start))
+    request.node.user_properties.extend(("failed_requirement", rid) for rid in FAILED_STEPS)
+    FAILED_STEPS.clear()
+
+
+@pytest.fixture(scope="session")
+def version(settings: Settings) -> str:
+    """The API version under test (one per run)."""
+    return settings.api_version
+
+
+@pytest.fixture(scope="session")
+def validator(settings: Settings):
+    return response_validator(settings.api_version, settings.openapi_dir)
+
+
+@pytest.fixture
+def data(run_id: str, version: str) -> TraineeData:
+    return TraineeData(run_id, version)
+
+
+@pytest.fixture
+def dates(data: TraineeData) -> CycleDates:
+    return data.dates
+
+
+@pytest.fixture
+def lc(request: pytest.FixtureRequest, api: ApiClient, data: TraineeData, settings: Settings,
+       validator) -> Iterator[Lifecycle]:
+    """Scenario steps as provider A; everything created is cleaned up after the test."""
+    cleanup = Cleanup()
+    steps = Lifecycle(api, data, validate=validator, cleanup=cleanup, trn_timeout=settings.trn_timeout)
+    yield steps
+    leftovers = cleanup.run(Lifecycle(api, data))
+    for item in leftovers:
+        request.node.user_properties.append(("lifecycle_leftover", item))
+
+
+@pytest.fixture
+def lc_b(lc: Lifecycle, second_api: ApiClient) -> Lifecycle:
+    """Scenario steps as provider B (the second token); creates nothing."""
+    return lc.as_client(second_api)
+
+
+@pytest.fixture
+def lc_anon(lc: Lifecycle, anon_api: ApiClient) -> Lifecycle:
+    """Scenario steps without an Authorization header."""
+    return lc.as_client(anon_api)
+
+
+# -- run summary (works on the xdist controller too: user_properties travel with the reports) ----------
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when != "teardown":
+        return
+    for key, value in report.user_properties:
+        if key == "lifecycle_requests":
+            _REQUESTS[report.nodeid] = int(value)
+        elif key == "lifecycle_leftover":
+            _LEFTOVERS.append(str(value))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    if not _REQUESTS:
+        return
+    tr = terminalreporter
+    tr.section("lifecycle suite")
+    if config.option.verbose > 0:
+        for nodeid, count in sorted(_REQUESTS.items()):
+            tr.write_line(f"{count:5d} requests  {nodeid}")
+    tr.write_line(f"lifecycle requests: {sum(_REQUESTS.values())} in {len(_REQUESTS)} tests")
+    if _LEFTOVERS:
+        tr.write_line(f"lifecycle leftovers ({len(_LEFTOVERS)}; the API offers no way to remove them):")
+        for item in _LEFTOVERS:
+            tr.write_line(f"  {item}")
+    else:
+        tr.write_line("lifecycle leftovers: none")

@@ -1,0 +1,74 @@
+"""Error model across the lifecycle endpoints: 401, 404 bodies, Enhanced-Errors (core.md §3, §5)."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+
+from register_conformance.expect import expect_body, expect_status, fail
+from register_conformance.lifecycle.checks import (
+    expect_not_found,
+    expect_param_missing,
+    expect_unauthorized,
+)
+from register_conformance.lifecycle.facts import TRAINEE_NOT_FOUND
+from register_conformance.lifecycle.operations import trainee_operations
+
+UNKNOWN_ID = "lcunknown000000000000000"
+TOO_LONG = "A" * 61
+LENGTH_MESSAGE = "is too long (maximum is 60 characters)"
+
+
+@pytest.mark.requirement("LC-ERR-401", "LC-REFUSED-NO-CHANGE")
+def test_every_operation_needs_a_token(lc, lc_anon, version):
+    """Without a token and with a wrong token every operation answers 401 {"error":"Unauthorized"}; nothing changes."""
+    created = lc.new_trainee("12", placements=[lc.data.placement(1)])
+    tid = created["trainee_id"]
+    did = created["degrees"][0]["degree_id"]
+    pid = created["placements"][0]["placement_id"]
+    before = lc.trainee(tid)
+    wrong = lc.as_client(lc.api.with_token("sandbox_" + secrets.token_hex(32)))
+    for client in (lc_anon, wrong):
+        extra = [("GET trainees", lambda c=client: c.index()),
+                 ("POST trainees", lambda c=client: c.create(c.data.trainee("12")))]
+        for label, call in [*trainee_operations(client, tid, did, pid), *extra]:
+            response = call()
+            if response.status_code != 401:
+                who = "without a token" if client is lc_anon else "with a wrong token"
+                fail(f"{label} {who}\nReceived: {response.status_code}\nExpected: 401", response)
+            expect_unauthorized(response)
+    lc.expect_unchanged(before)
+
+
+@pytest.mark.requirement("LC-ERR-404")
+def test_unknown_trainee_is_404_everywhere(lc, version):
+    """Every trainee-scoped operation on an unknown trainee id answers 404 Trainee(s) not found."""
+    for label, call in trainee_operations(lc, UNKNOWN_ID, UNKNOWN_ID, UNKNOWN_ID):
+        response = call()
+        if response.status_code != 404:
+            fail(f"{label} on an unknown trainee\nReceived: {response.status_code}\nExpected: 404", response)
+        expect_not_found(response, TRAINEE_NOT_FOUND)
+
+
+@pytest.mark.requirement("LC-ERR-ENHANCED", "LC-REFUSED-NO-CHANGE")
+def test_enhanced_errors_shape(lc, data):
+    """Enhanced-Errors: true keys create/update 422 errors by attribute; 404 and param-missing stay unchanged."""
+    enhanced = {"Enhanced-Errors": "true"}
+    message = "Validation failed: 1 error prohibited this trainee from being saved"
+    keyed = {"message": message, "errors": {"first_names": [LENGTH_MESSAGE]}}
+    flat = {"message": message, "errors": [f"first_names {LENGTH_MESSAGE}"]}
+
+    expect_body(expect_status(lc.create(data.trainee("12", first_names=TOO_LONG), headers=enhanced), 422), keyed)
+    expect_body(expect_status(lc.create(data.trainee("12", first_names=TOO_LONG)), 422), flat)
+
+    created = lc.new_trainee("12")
+    tid = created["trainee_id"]
+    expect_body(expect_status(lc.update(tid, {"first_names": TOO_LONG}, headers=enhanced), 422), keyed)
+    expect_body(expect_status(lc.update(tid, {"first_names": TOO_LONG}, method="PATCH", headers=enhanced), 422),
+                keyed)
+    expect_body(expect_status(lc.update(tid, {"first_names": TOO_LONG}), 422), flat)
+    expect_not_found(lc.update(UNKNOWN_ID, {"first_names": "X"}, headers=enhanced), TRAINEE_NOT_FOUND)
+    expect_param_missing(lc.update(tid, envelope={"foo": {"bar": "x"}}, headers=enhanced))
+    expect_param_missing(lc.create(envelope={"foo": {"bar": "x"}}, headers=enhanced))
+    lc.expect_unchanged(created)

@@ -1,0 +1,84 @@
+"""Schema-driven suite: the overlaid official schema drives Schemathesis against the target.
+
+Fixtures here wire the harness together: the Schemathesis schema (``schema``), a requests
+session through the run's throttle and counters, the binder that gives generated cases real ids
+and valid bodies, and ``schema_run`` that sends, records and checks each case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import httpx
+import pytest
+
+from register_conformance import binding
+from register_conformance.binding import Binder
+from register_conformance.checks import make_isolation_check, make_trainee_keys_check
+from register_conformance.client import ApiClient
+from register_conformance.errors import ConformanceError
+from register_conformance.generation import Builder
+from register_conformance.loader import load_schema, profile
+from register_conformance.plugin import STATS_KEY, THROTTLE_KEY
+from register_conformance.schema_run import SchemaRun
+from register_conformance.settings import Settings
+from register_conformance.stats import OperationStats
+
+
+@pytest.fixture(scope="session")
+def schema(settings: Settings):
+    """The overlaid schema of the selected version, bound to --base-url, as provider A."""
+    if not settings.token:
+        pytest.skip("no token: set REGISTER_API_TOKEN or pass --token")
+    try:
+        return load_schema(settings.api_version, settings.base_url, token=settings.token,
+                           openapi_dir=settings.openapi_dir, profile_name=settings.profile, seed=settings.seed)
+    except ConformanceError as exc:
+        pytest.exit(f"cannot load the schema: {exc}", returncode=2)
+
+
+@pytest.fixture(scope="session")
+def requests_session(pytestconfig: pytest.Config):
+    from register_conformance.client import requests_session as make
+
+    session = make(pytestconfig.stash[THROTTLE_KEY], pytestconfig.stash[STATS_KEY])
+    yield session
+    session.close()
+
+
+@pytest.fixture(scope="session")
+def binder(api: ApiClient, settings: Settings) -> Iterator[Binder]:
+    """Real resources of provider A for generated cases (created lazily, named with the run id)."""
+    b = Binder(api, Builder(settings.api_version, settings.run_id, date.today()), seed=settings.seed)
+    # Each successful recommendation uses up a trainee that already has its TRN (assigned asynchronously).
+    b.warm_up(recommend_spares=min(profile(settings.profile).max_examples, 8))
+    binding.activate(b)
+    yield b
+    binding.activate(None)
+
+
+@pytest.fixture(scope="session")
+def schema_run(schema, requests_session, binder: Binder, settings: Settings,
+               operation_stats: OperationStats) -> SchemaRun:
+    """Sends, records and checks each generated case (see register_conformance.schema_run)."""
+    trainee = schema.raw_schema["components"]["schemas"]["Trainee"]["properties"]
+
+    def send(method: str, url: str, headers: dict[str, str]) -> httpx.Response:
+        return requests_session.request(method, url, headers=headers, timeout=settings.timeout)
+
+    checks = [make_trainee_keys_check(trainee)]
+    if settings.second_token:
+        checks.append(make_isolation_check(settings.second_token, send))
+    return SchemaRun(schema, requests_session, operation_stats, binder=binder, checks=checks,
+                     secrets=settings.secrets)
+
+
+@pytest.fixture(autouse=True)
+def _allure_operation(request: pytest.FixtureRequest) -> None:
+    """allure-pytest collapses generated tests into one unless each gets a parameter (tooling.md)."""
+    label = getattr(request.node, "operation_label", None)
+    if label and request.config.pluginmanager.hasplugin("allure_pytest"):
+        import allure
+
+        allure.dynamic.parameter("operation", label)

@@ -1,0 +1,110 @@
+"""A tiny stand-in for a Register API target and a throwaway suites folder, for fast run tests."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+TOKEN = "tok_DISTINCTIVE_7f3c9a1e5b"
+SECOND_TOKEN = "tok_SECOND_b2d4f6a8c0"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:  # keep test output quiet
+        pass
+
+    def _send(self, status: int, body: object) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        if self.headers.get("Authorization") not in (f"Bearer {TOKEN}", f"Bearer {SECOND_TOKEN}"):
+            self._send(401, {"error": "Unauthorized"})
+            return
+        parts = self.path.split("?")[0].strip("/").split("/")
+        if len(parts) >= 3 and parts[0] == "api" and parts[2] == "info":
+            self._send(200, {"status": "ok", "version": {"requested": parts[1], "latest": "v2026.1"}})
+        elif len(parts) >= 3 and parts[0] == "api" and parts[2] == "trainees":
+            self._send(200, {"data": [], "links": {}})
+        else:
+            self._send(404, {"errors": [{"error": "NotFound", "message": "Not found"}]})
+
+
+@contextmanager
+def stub_target() -> Iterator[str]:
+    """Serve the stub on a free loopback port; yield its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+ROOT_CONFTEST = 'pytest_plugins = ("register_conformance.plugin",)\n'
+PYTEST_INI = textwrap.dedent("""\
+    [pytest]
+    addopts = -p no:cacheprovider
+    markers =
+        requirement(*ids): requirement ids
+        nondestructive: read only
+""")
+SUITES_CONFTEST = textwrap.dedent('''\
+    import pytest
+    from register_conformance.errors import ConformanceError
+    from register_conformance.plugin import make_client
+    from register_conformance.preflight import preflight
+
+    @pytest.fixture(scope="session", autouse=True)
+    def _preflight(pytestconfig, settings):
+        client = make_client(pytestconfig, settings.token)
+        try:
+            preflight(client)
+        except ConformanceError as exc:
+            pytest.exit(f"preflight failed: {exc}", returncode=2)
+        finally:
+            client.close()
+''')
+PASSING = textwrap.dedent('''\
+    import pytest
+    from register_conformance.expect import expect_status
+
+    @pytest.mark.requirement("VER-INFO")
+    def test_info(api):
+        expect_status(api.get("/info"), 200)
+
+    def test_skipped(api):
+        pytest.skip("no TRN issued; cannot test award")
+''')
+FAILING = textwrap.dedent('''\
+    import pytest
+    from register_conformance.expect import expect_status
+
+    @pytest.mark.requirement("AUTH-401")
+    def test_trainees_teapot(api):
+        expect_status(api.get("/trainees"), 418)
+''')
+
+
+def make_suites(root: Path, *, failing: bool) -> Path:
+    """A project folder with ``suites/schema`` (and a failing test when asked); returns the suites dir."""
+    (root / "conftest.py").write_text(ROOT_CONFTEST)
+    (root / "pytest.ini").write_text(PYTEST_INI)
+    suites = root / "suites"
+    (suites / "schema").mkdir(parents=True)
+    (suites / "conftest.py").write_text(SUITES_CONFTEST)
+    (suites / "schema" / "test_info.py").write_text(PASSING)
+    if failing:
+        (suites / "schema" / "test_trainees.py").write_text(FAILING)
+    return suites

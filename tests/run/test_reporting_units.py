@@ -1,0 +1,152 @@
+"""Pure pieces of the reporting package: roll-up, failure text, path templates, progress, junit, scrub."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from register_conformance.reporting import outcomes
+from register_conformance.reporting.failure_text import split_failure
+from register_conformance.reporting.junit import merge_junit
+from register_conformance.reporting.progress import Progress
+from register_conformance.reporting.scrub import scrub_tree
+from register_conformance.reporting.traffic import OperationMatcher, api_path, resource_of, version_of
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    (["passed", "skipped", "failed", "error"], "error"),
+    (["passed", "failed", "skipped"], "fail"),
+    (["passed", "skipped"], "skip"),
+    (["passed", "passed"], "pass"),
+    ([], "not-covered"),
+])
+def test_rollup_priority(given: list[str], expected: str) -> None:
+    assert outcomes.rollup(given) == expected
+
+
+@pytest.mark.parametrize(("phases", "xfail", "expected"), [
+    ({"setup": "passed", "call": "passed", "teardown": "passed"}, False, "passed"),
+    ({"setup": "passed", "call": "failed", "teardown": "failed"}, False, "failed"),
+    ({"setup": "failed", "teardown": "passed"}, False, "error"),
+    ({"setup": "passed", "call": "passed", "teardown": "failed"}, False, "error"),
+    ({"setup": "skipped", "teardown": "passed"}, False, "skipped"),
+    ({"setup": "passed", "call": "skipped", "teardown": "passed"}, True, "skipped"),
+])
+def test_test_outcome_from_phases(phases: dict[str, str], xfail: bool, expected: str) -> None:
+    assert outcomes.test_outcome(phases, xfailed=xfail) == expected
+
+
+EXPECT_TEXT = """Unexpected response status
+Received: 422
+Expected: 201
+Request: POST http://h/api/v2026.1/trainees
+Request headers: {'authorization': '[REDACTED]'}
+Request body: {"data": {}}
+Response: 422 application/json
+Response body: {"errors": ["Param is missing"]}
+Reproduce: curl -X POST http://h/api/v2026.1/trainees -H "Authorization: Bearer $REGISTER_API_TOKEN" -d '{}'"""
+
+SCHEMATHESIS_TEXT = """E   schemathesis.core.failures.FailureGroup: Schemathesis found 1 distinct failure
+E
+E   - Undocumented HTTP status code
+E
+E       Received: 500
+E       Documented: 200, 422
+E
+E   [500] Internal Server Error:
+E
+E       `{"error": "boom"}`
+E
+E   Reproduce with:
+E
+E       curl -X GET 'http://h/api/v2025.0/trainees?since=2023-13-01'"""
+
+
+def test_split_expect_failure() -> None:
+    parts = split_failure(EXPECT_TEXT)
+    assert parts.message == "Unexpected response status\nReceived: 422\nExpected: 201"
+    assert parts.request.startswith("Request: POST http://h/api/v2026.1/trainees")
+    assert "Response body:" in parts.response
+    assert parts.curl.startswith("curl -X POST http://h/api/v2026.1/trainees")
+
+
+def test_split_schemathesis_failure() -> None:
+    parts = split_failure(SCHEMATHESIS_TEXT)
+    assert "Undocumented HTTP status code" in parts.message and "Received: 500" in parts.message
+    assert parts.response.startswith("[500] Internal Server Error:")
+    assert parts.curl == "curl -X GET 'http://h/api/v2025.0/trainees?since=2023-13-01'"
+
+
+PATHS = {
+    "/api/{api_version}/trainees": {"get": {"responses": {"200": {}}}, "post": {"responses": {"201": {}}}},
+    "/api/{api_version}/trainees/{trainee_id}": {"get": {"responses": {"200": {}, "404": {}}}},
+    "/api/{api_version}/trainees/{trainee_id}/withdraw": {"post": {"responses": {"200": {}}}},
+    "/api/{api_version}/trainees/{trainee_id}/degrees/{degree_id}": {"delete": {"responses": {"204": {}}}},
+}
+
+
+@pytest.mark.parametrize(("method", "path", "template"), [
+    ("GET", "/api/v2025.0/trainees", "/api/{api_version}/trainees"),
+    ("GET", "/api/v2025.0/trainees/abc123", "/api/{api_version}/trainees/{trainee_id}"),
+    ("GET", "/api/v2025.0/trainees/abc123.json", "/api/{api_version}/trainees/{trainee_id}"),
+    ("POST", "/api/v2026.1/trainees/abc/withdraw", "/api/{api_version}/trainees/{trainee_id}/withdraw"),
+    ("DELETE", "/api/v2026.1/trainees/a/degrees/b", "/api/{api_version}/trainees/{trainee_id}/degrees/{degree_id}"),
+    ("GET", "/nothing/here", None),
+])
+def test_operation_matcher(method: str, path: str, template: str | None) -> None:
+    assert OperationMatcher(PATHS).template(method, path) == template
+
+
+def test_paths_resources_and_versions() -> None:
+    assert api_path("https://host/prefix/api/v2025.0/trainees?x=1") == "/api/v2025.0/trainees"
+    assert resource_of("/api/v2025.0/trainees/abc/degrees/d") == "degrees"
+    assert resource_of("/api/v2025.0/trainees/abc/withdraw") == "trainees"
+    assert resource_of("/api/v2025.0/info") == "info"
+    assert version_of("/api/v2026.1/info", "v2025.0", ("v2025.0", "v2026.1")) == "v2026.1"
+    assert version_of("/api/v9/info", "v2025.0", ("v2025.0", "v2026.1")) == "v2025.0"
+
+
+def test_progress_without_a_tty_prints_failures_and_throttled_status() -> None:
+    out = io.StringIO()
+    now = [0.0]
+    progress = Progress(out, tty=False, interval=10, clock=lambda: now[0])
+    progress.start_run("v2025.0", ["schema"])
+    progress.event({"event": "collected", "count": 3})
+    progress.event({"event": "test", "nodeid": "suites/schema/test_a.py::t1", "outcome": "passed", "done": 1,
+                    "failed": 0, "requests": 2, "waits": 0})
+    progress.event({"event": "test", "nodeid": "suites/schema/test_a.py::t2", "outcome": "failed", "done": 2,
+                    "failed": 1, "requests": 5, "waits": 1, "requirements": ["R-1"], "message": "Received: 500"})
+    now[0] = 11.0
+    progress.event({"event": "test", "nodeid": "suites/lifecycle/test_b.py::t3", "outcome": "passed", "done": 3,
+                    "failed": 1, "requests": 9, "waits": 1})
+    progress.event({"event": "finished"})
+    lines = out.getvalue().splitlines()
+    assert "\r" not in out.getvalue()
+    assert "    FAILED suites/schema/test_a.py::t2 [R-1]: Received: 500" in lines
+    assert "[v2025.0 lifecycle] 3/3 tests · 1 failed · 9 requests · 1 rate-limit waits" in lines
+    assert not any(line.startswith("[v2025.0 schema] 1/3") for line in lines)  # throttled
+
+
+def test_junit_merge_prefixes_class_names(tmp_path: Path) -> None:
+    part = ('<testsuites><testsuite name="pytest" tests="1" failures="1" errors="0" skipped="0" time="1.5">'
+            '<testcase classname="suites.schema.test_a" name="t"><failure message="x"/></testcase>'
+            "</testsuite></testsuites>")
+    (tmp_path / "a.xml").write_text(part)
+    (tmp_path / "b.xml").write_text(part)
+    merge_junit([("v2025.0", tmp_path / "a.xml"), ("v2026.1", tmp_path / "b.xml"),
+                 ("missing", tmp_path / "nope.xml")], tmp_path / "junit.xml")
+    text = (tmp_path / "junit.xml").read_text()
+    assert 'tests="2"' in text and 'failures="2"' in text
+    assert 'classname="v2026.1.suites.schema.test_a"' in text
+
+
+def test_scrub_tree_removes_every_secret(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.json").write_text(json.dumps({"h": "Bearer secret-value-1"}))
+    (tmp_path / "b.txt").write_text("nothing here")
+    changed = scrub_tree(tmp_path, ["secret-value-1", None])
+    assert changed == [tmp_path / "sub" / "a.json"]
+    assert "secret-value-1" not in (tmp_path / "sub" / "a.json").read_text()
