@@ -232,6 +232,26 @@ def make_isolation_check(second_token: str | None, send: Callable[..., Any]) -> 
     return object_level_isolation
 
 
+def make_deleted_is_gone_check(send: Callable[..., Any]) -> Callable[[Any, Any, Any], bool | None]:
+    """SCH-DELETE-GONE: after a 2xx DELETE of a degree/placement, a GET of it answers 404 (lifecycle.md §3.6, §4.4)."""
+
+    def deleted_is_gone(ctx: Any, response: Any, case: Any) -> bool | None:
+        if case.method.upper() != "DELETE" or not 200 <= response.status_code < 300:
+            return None
+        kind = "Degree" if "{degree_id}" in case.path else "Placement" if "{placement_id}" in case.path else None
+        if kind is None:
+            return None
+        headers = {k: v for k, v in dict(response.request.headers).items() if k.lower() != "content-length"}
+        again = send("GET", str(response.request.url), headers)
+        expected = {"errors": [{"error": "NotFound", "message": f"{kind}(s) not found"}]}
+        if again.status_code != 404 or _json(again) != expected:
+            fail("SCH-DELETE-GONE", case, again, f"the deleted {kind.lower()} can still be read",
+                 f"{again.status_code} {str(_json(again))[:200]}", f"404 {expected}")
+        return None
+
+    return deleted_is_gone
+
+
 # -- negative data: what the API is documented to accept ----------------------------------------
 NEVER_REJECTED_QUERY = frozenset({"page", "per_page", "has_trn"})
 

@@ -196,3 +196,24 @@ def _secrets_of(response: Any) -> tuple[str, ...]:
 def response_validator(version: str, openapi_dir: str | None = None) -> ResponseValidator:
     """A cached validator for ``version`` (no base URL needed: responses carry their request)."""
     return ResponseValidator(load_schema(version, None, openapi_dir=openapi_dir))
+
+
+def route_through(schema: Any, session: Any) -> Any:
+    """Send *all* of ``schema``'s traffic through ``session`` (our throttle, retry and counters).
+
+    Schemathesis strips the caller's session from the probes some checks send (``ignored_auth``
+    replays a request without credentials through a fresh session), so passing ``session=`` to
+    ``case.call`` is not enough. The schema's transport is replaced by one that falls back to
+    ``session`` whenever no session is given. ``session`` must carry no credentials.
+    """
+    from schemathesis.transport.requests import RequestsTransport
+
+    class ThrottledRequestsTransport(RequestsTransport):
+        def send(self, case: Any, *, session: Any = None, **kwargs: Any) -> Any:
+            return super().send(case, session=session if session is not None else route_through_session, **kwargs)
+
+    route_through_session = session
+    transport = ThrottledRequestsTransport()
+    base = type(schema)
+    schema.__class__ = type(f"Throttled{base.__name__}", (base,), {"transport": property(lambda self: transport)})
+    return schema

@@ -60,7 +60,7 @@ def install_case_repr_redaction() -> None:
     if getattr(original, "_register_redacted", False):
         return
 
-    def __repr__(self: Case) -> str:  # noqa: N807
+    def __repr__(self: Case) -> str:
         headers = self.headers
         if not headers or not any(k.lower() in SENSITIVE_HEADERS for k in headers):
             return original(self)

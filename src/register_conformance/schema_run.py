@@ -18,6 +18,37 @@ from register_conformance.stats import OperationStats
 
 #: Responses that mean "the target is rate limiting us", never non-conformance (issue 4).
 RATE_LIMITED = 429
+#: Requirement behind each built-in Schemathesis check (ours carry their id themselves).
+CHECK_REQUIREMENTS: dict[str, str] = {
+    "not_a_server_error": "SCH-NO-SERVER-ERROR",
+    "status_code_conformance": "SCH-STATUS",
+    "content_type_conformance": "SCH-CONTENT-TYPE",
+    "response_schema_conformance": "SCH-RESPONSES",
+    "negative_data_rejection": "SCH-NEGATIVE",
+    "missing_required_header": "SCH-NEGATIVE",
+    "ignored_auth": "SCH-AUTH",
+    "use_after_free": "SCH-STATEFUL",
+    "ensure_resource_availability": "SCH-STATEFUL",
+}
+
+
+def requirement_ids(failures: list[Any]) -> list[str]:
+    """Requirement ids broken by Schemathesis ``failures`` (ours and built-in ones)."""
+    ids: list[str] = []
+    for failure in failures:
+        rid = getattr(failure, "requirement_id", None)
+        if rid is None:
+            rid = next((CHECK_REQUIREMENTS[c] for c in getattr(failure, "checks", ()) if c in CHECK_REQUIREMENTS), None)
+        if rid and rid not in ids:
+            ids.append(rid)
+    return ids
+
+
+def describe_requirements(ids: list[str]) -> str:
+    from register_conformance.requirements import catalogue
+
+    known = catalogue()
+    return "\n".join(f"Requirement {i}: {known[i].title} ({known[i].source})" for i in ids if i in known)
 
 
 class SchemaRun:
@@ -26,7 +57,9 @@ class SchemaRun:
     def __init__(self, schema: Any, session: requests.Session, stats: OperationStats, *,
                  binder: Binder | None = None, checks: list[Callable[..., Any]] | None = None,
                  secrets: tuple[str, ...] = ()) -> None:
-        self.schema = schema
+        from register_conformance.loader import route_through
+
+        self.schema = route_through(schema, session)
         self.session = session
         self.stats = stats
         self.binder = binder
@@ -64,7 +97,8 @@ class SchemaRun:
             case.validate_response(response, additional_checks=self.checks, excluded_checks=self.excluded_for(case),
                                    transport_kwargs=kwargs, recorder=recorder)
         except FailureGroup as exc:
-            raise AssertionError(redact_text(str(exc), self.secrets)) from None
+            header = describe_requirements(requirement_ids(list(exc.exceptions)))
+            raise AssertionError(redact_text(f"{header}\n\n{exc}" if header else str(exc), self.secrets)) from None
 
     def call_and_validate(self, case: Any) -> Any:
         """Send ``case`` through the session, record its status, validate it."""

@@ -38,14 +38,17 @@ class Authenticator:
         self._used: dict[int, str] = {}
 
     def seed(self, seeds: tuple[ProviderSeed, ...]) -> list[Provider]:
-        """Create the configured providers and their tokens (idempotent)."""
+        """Create the configured providers and their tokens (idempotent); revoke all other tokens."""
         providers = []
+        hashes = []
         for seed in seeds:
             provider = self.store.seed_provider(seed.name, discarded=seed.discarded)
             expires = seed.expires_at.isoformat() if seed.expires_at else None
             status = "revoked" if seed.discarded and seed.status == "active" else seed.status
-            self.store.seed_token(provider, token_hash(self.secret, seed.token), status, expires)
+            hashes.append(token_hash(self.secret, seed.token))
+            self.store.seed_token(provider, hashes[-1], status, expires)
             providers.append(provider)
+        self.store.revoke_tokens_except(hashes)  # tokens of earlier runs' configurations stop working
         return providers
 
     def authenticate(self, header: str | None, today: date) -> Provider | None:

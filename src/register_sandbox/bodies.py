@@ -50,27 +50,27 @@ def _split_key(key: str) -> list[str] | None:
 
 
 def _assign(target: dict[str, Any], parts: list[str], value: str) -> None:
-    """Rails' nested-parameter assignment, enough for ``a[b]``, ``a[b][]`` and ``a[b][][c]``."""
-    node: Any = target
-    for i, part in enumerate(parts[:-1]):
-        nxt = parts[i + 1]
-        if isinstance(node, list):
-            # an array of hashes: start a new hash when the last one already has this key
-            if not node or not isinstance(node[-1], dict) or (nxt != "" and parts[-1] in node[-1]):
-                node.append({})
-            node = node[-1]
-        container: Any = [] if nxt == "" else {}
-        if not isinstance(node, dict):
+    """Rails' nested-parameter assignment: ``a[b]``, ``a[b][]`` and ``a[b][][c]`` (array of hashes)."""
+    key = parts[0]
+    if len(parts) == 1:
+        target[key] = value
+        return
+    if parts[1] == "":
+        items = target.get(key)
+        if not isinstance(items, list):
+            items = target[key] = []
+        if len(parts) == 2:
+            items.append(value)
             return
-        existing = node.get(part)
-        if not isinstance(existing, type(container)):
-            node[part] = container
-        node = node[part]
-    last = parts[-1]
-    if isinstance(node, list):
-        node.append(value)
-    elif isinstance(node, dict):
-        node[last] = value
+        child = parts[2]
+        if not items or not isinstance(items[-1], dict) or child in items[-1]:
+            items.append({})
+        _assign(items[-1], parts[2:], value)
+        return
+    node = target.get(key)
+    if not isinstance(node, dict):
+        node = target[key] = {}
+    _assign(node, parts[1:], value)
 
 
 MAX_FORM_DEPTH = 16

@@ -23,15 +23,15 @@ class Defect:
 
 CATALOGUE: tuple[Defect, ...] = (
     Defect("auth-lowercase-bearer-accepted", "auth",
-           "a lower-case 'bearer ' prefix is stripped and the token accepted", ("AUTH-BEARER",)),
+           "a lower-case 'bearer ' prefix is stripped and the token accepted", ("AUTH-401",)),
     Defect("auth-401-wrong-body", "auth",
-           "401 body is {\"errors\":[...]} instead of {\"error\":\"Unauthorized\"}", ("AUTH-401-BODY",)),
+           "401 body is {\"errors\":[...]} instead of {\"error\":\"Unauthorized\"}", ("AUTH-401", "ERR-SHAPES")),
     Defect("show-wrapped-in-data", "trainees",
            "GET /trainees/{id} wraps the trainee in {\"data\": ...}", ("SHOW-UNWRAPPED",)),
     Defect("index-empty-200", "trainees",
-           "GET /trainees with no results answers 200 {\"data\":[]} instead of 404", ("INDEX-EMPTY-404",)),
+           "GET /trainees with no results answers 200 {\"data\":[]} instead of 404", ("IDX-EMPTY-404",)),
     Defect("create-status-200", "trainees",
-           "POST /trainees answers 200 instead of 201", ("CREATE-201",)),
+           "POST /trainees answers 200 instead of 201", ("CREATE-VALID-ACCEPTED",)),
     # --- lifecycle defects (added by the lifecycle helper; used in lifecycle/ and routes/) ---
     Defect("withdraw-not-persisted", "lifecycle",
            "POST …/withdraw answers 200 with state withdrawn but the state is never saved",

@@ -40,7 +40,9 @@ CREATE TABLE IF NOT EXISTS trainees (
     date_of_birth TEXT, last_name TEXT, training_route TEXT, discarded INTEGER NOT NULL DEFAULT 0,
     data TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
     rev INTEGER NOT NULL DEFAULT 0, trn_due_at REAL, award_due_at REAL, next_due_at REAL);
-CREATE INDEX IF NOT EXISTS trainees_index ON trainees (provider_pk, start_cycle, updated_at);
+-- Covering index for GET /trainees: filters, COUNT(*) and the ORDER BY never touch the table.
+CREATE INDEX IF NOT EXISTS trainees_listing ON trainees
+    (provider_pk, start_cycle, updated_at, state, discarded, trn, itt_start_date, rev);
 CREATE INDEX IF NOT EXISTS trainees_dupes ON trainees (provider_pk, date_of_birth);
 CREATE INDEX IF NOT EXISTS trainees_due ON trainees (next_due_at) WHERE next_due_at IS NOT NULL;
 -- Child tables. The lifecycle helper may add columns here (tell the sandbox owner).
@@ -106,8 +108,11 @@ class ChildRow:
 
 
 def new_slug() -> str:
-    """A 24-character lower-case alphanumeric id."""
-    return "".join(secrets.choice(SLUG_ALPHABET) for _ in range(24))
+    """A 24-character lower-case alphanumeric id (one urandom call, rejection-sampled: unbiased)."""
+    chars: list[str] = []
+    while len(chars) < 24:
+        chars.extend(SLUG_ALPHABET[b % 36] for b in secrets.token_bytes(32) if b < 252)
+    return "".join(chars[:24])
 
 
 def ukprn_for(name: str) -> str:
@@ -202,6 +207,12 @@ class Store:
                 "status=excluded.status, expires_at=excluded.expires_at",
                 (provider.pk, token_hash, status, expires_at))
 
+    def revoke_tokens_except(self, token_hashes: list[str]) -> None:
+        """Revoke every stored token not in ``token_hashes`` (the configured set is authoritative)."""
+        marks = ",".join("?" * len(token_hashes)) or "''"
+        with self.transaction():
+            self._conn.execute(f"UPDATE tokens SET status='revoked' WHERE token_hash NOT IN ({marks})", token_hashes)
+
     def token_lookup(self, token_hash: str) -> tuple[Provider, str, str | None, bool, int] | None:
         """``(provider, status, expires_at, provider_discarded, token_pk)`` for a token hash."""
         with self._lock:
@@ -235,6 +246,14 @@ class Store:
                 f"SELECT {TRAINEE_COLUMNS} FROM trainees WHERE slug=? AND provider_pk=?",
                 (slug.lower(), provider_pk)).fetchone()
         return self._trainee(row) if row else None
+
+    def trainee_key(self, provider_pk: int, slug: str) -> tuple[int, int] | None:
+        """``(pk, rev)`` of the provider's trainee (async edges applied first), for cached reads."""
+        self.apply_due()
+        with self._lock:
+            row = self._conn.execute("SELECT pk, rev FROM trainees WHERE slug=? AND provider_pk=?",
+                                     (slug.lower(), provider_pk)).fetchone()
+        return (row[0], row[1]) if row else None
 
     def get_trainee_by_pk(self, pk: int) -> TraineeRow | None:
         """A trainee by internal id."""
@@ -279,12 +298,12 @@ class Store:
         row.data.update(data_updates)
         return self.save_trainee(row)
 
-    def touch_trainee(self, trainee_pk: int, bump_updated_at: bool = True) -> None:
-        """Bump ``rev`` (and ``updated_at``) after a child-table change."""
+    def touch_trainee(self, trainee_pk: int, bump_updated_at: bool = True, stamp: str | None = None) -> None:
+        """Bump ``rev`` (and ``updated_at``, to ``stamp`` or now) after a child-table change."""
         with self.transaction():
             if bump_updated_at:
                 self._conn.execute("UPDATE trainees SET updated_at=?, rev=rev+1 WHERE pk=?",
-                                   (self._now_ms(), trainee_pk))
+                                   (stamp or self._now_ms(), trainee_pk))
             else:
                 self._conn.execute("UPDATE trainees SET rev=rev+1 WHERE pk=?", (trainee_pk,))
 
@@ -409,7 +428,7 @@ class Store:
             cur = self._conn.execute(
                 f"INSERT INTO {table} (slug, trainee_pk, data, created_at, updated_at) VALUES (?,?,?,?,?)",
                 (slug, trainee_pk, json.dumps(data), stamp, stamp))
-            self.touch_trainee(trainee_pk, bump_updated_at=touch)
+            self.touch_trainee(trainee_pk, bump_updated_at=touch, stamp=stamp)
         return ChildRow(cur.lastrowid or 0, slug, trainee_pk, data, stamp, stamp)
 
     def _update_child(self, table: str, row: ChildRow, data: dict[str, Any], touch: bool) -> ChildRow:
@@ -418,7 +437,7 @@ class Store:
         with self.transaction():
             self._conn.execute(f"UPDATE {table} SET data=?, updated_at=? WHERE pk=?",
                                (json.dumps(data), row.updated_at, row.pk))
-            self.touch_trainee(row.trainee_pk, bump_updated_at=touch)
+            self.touch_trainee(row.trainee_pk, bump_updated_at=touch, stamp=row.updated_at)
         return row
 
     def _delete_child(self, table: str, row: ChildRow, touch: bool) -> None:
@@ -428,7 +447,11 @@ class Store:
 
     def list_degrees(self, trainee_pk: int) -> list[ChildRow]:
         """Degrees sorted by graduation year, then creation."""
-        rows = self._children("degrees", trainee_pk)
+        return self.sorted_degrees(self._children("degrees", trainee_pk))
+
+    @staticmethod
+    def sorted_degrees(rows: list[ChildRow]) -> list[ChildRow]:
+        """The degree order of the API: graduation year ascending, then creation."""
         return sorted(rows, key=lambda d: (_year_key(d.data.get("graduation_year")), d.pk))
 
     def get_degree(self, trainee_pk: int, slug: str) -> ChildRow | None:
@@ -490,7 +513,7 @@ class Store:
                         f"WHERE trainee_pk IN ({marks}){extra} ORDER BY pk", trainee_pks):
                     out[table].setdefault(r[2], []).append(ChildRow(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5]))
         for pk, rows in out["degrees"].items():
-            out["degrees"][pk] = sorted(rows, key=lambda d: (_year_key(d.data.get("graduation_year")), d.pk))
+            out["degrees"][pk] = self.sorted_degrees(rows)
         return out
 
 

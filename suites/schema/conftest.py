@@ -15,7 +15,7 @@ import pytest
 
 from register_conformance import binding
 from register_conformance.binding import Binder
-from register_conformance.checks import make_isolation_check, make_trainee_keys_check
+from register_conformance.checks import make_deleted_is_gone_check, make_isolation_check, make_trainee_keys_check
 from register_conformance.client import ApiClient
 from register_conformance.errors import ConformanceError
 from register_conformance.generation import Builder
@@ -67,7 +67,7 @@ def schema_run(schema, requests_session, binder: Binder, settings: Settings,
     def send(method: str, url: str, headers: dict[str, str]) -> httpx.Response:
         return requests_session.request(method, url, headers=headers, timeout=settings.timeout)
 
-    checks = [make_trainee_keys_check(trainee)]
+    checks = [make_trainee_keys_check(trainee), make_deleted_is_gone_check(send)]
     if settings.second_token:
         checks.append(make_isolation_check(settings.second_token, send))
     return SchemaRun(schema, requests_session, operation_stats, binder=binder, checks=checks,

@@ -108,3 +108,39 @@ def make_suites(root: Path, *, failing: bool) -> Path:
     if failing:
         (suites / "schema" / "test_trainees.py").write_text(FAILING)
     return suites
+
+SCHEMATHESIS = textwrap.dedent('''\
+    import pytest
+    import schemathesis
+
+    def _op(name):
+        return {"get": {"parameters": [{"name": "api_version", "in": "path", "required": True,
+                                        "schema": {"type": "string", "enum": ["v2025.0"]}}],
+                        "responses": {"200": {"description": "ok"}}}}
+
+    RAW = {"openapi": "3.0.3", "info": {"title": "stub", "version": "1"},
+           "paths": {"/api/{api_version}/info": _op("info"), "/api/{api_version}/trainees": _op("trainees")}}
+
+    @pytest.fixture
+    def stub_schema(settings):
+        config = schemathesis.Config.from_dict({"base-url": settings.base_url, "generation": {"max-examples": 2},
+                                                "phases": {"coverage": {"enabled": False}}})
+        return schemathesis.openapi.from_dict(RAW, config=config)
+
+    schema = schemathesis.pytest.from_fixture("stub_schema")
+
+    @schema.parametrize()
+    @pytest.mark.requirement("VER-INFO")
+    def test_operation(case, settings):
+        response = case.call(headers={"Authorization": f"Bearer {settings.token}"})
+        ok = response.status_code == 200 and "trainees" not in case.formatted_path
+        assert ok, "Received: %s" % response.status_code
+''')
+
+
+def make_schemathesis_suites(root: Path) -> Path:
+    """Suites with one Schemathesis test over two operations (info passes, trainees fails)."""
+    suites = make_suites(root, failing=False)
+    (suites / "schema" / "test_info.py").unlink()
+    (suites / "schema" / "test_generated.py").write_text(SCHEMATHESIS)
+    return suites

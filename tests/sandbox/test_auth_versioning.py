@@ -97,3 +97,21 @@ def test_non_api_path_is_plain_404(api: Api) -> None:
     r = api.client.get("/api/V2026.1/info")
     assert r.status_code == 404
     assert r.json() == {"error": "Resource not found"}
+
+
+def test_tokens_of_an_earlier_configuration_stop_working(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from starlette.testclient import TestClient
+
+    from register_sandbox.app import create_app
+    from register_sandbox.config import ProviderSeed, SandboxConfig
+
+    db = str(tmp_path / "tokens.sqlite3")
+    first = create_app(SandboxConfig(db_path=db, providers=(ProviderSeed("p", "old_token"),)))
+    with TestClient(first) as client:
+        assert client.get(f"{V26}/info", headers={"Authorization": "old_token"}).status_code == 200
+    first.state.sandbox.store.close()
+    second = create_app(SandboxConfig(db_path=db, providers=(ProviderSeed("p", "new_token"),)))
+    with TestClient(second) as client:
+        assert client.get(f"{V26}/info", headers={"Authorization": "old_token"}).status_code == 401
+        assert client.get(f"{V26}/info", headers={"Authorization": "new_token"}).status_code == 200
+    second.state.sandbox.store.close()

@@ -87,6 +87,8 @@ def test_trailing_json_suffix_is_stripped(api: Api) -> None:
     r = api.get(f"{V26}/trainees/{trainee['trainee_id']}.json")
     assert r.status_code == 200
     assert api.get(f"{V25}/trainees/{trainee['trainee_id'].upper()}").status_code == 200
+    assert api.get(f"{V26}/trainees.json").status_code == 200
+    assert api.get(f"{V26}/info.json").status_code == 200
 
 
 def test_hostile_form_bodies_never_5xx(api: Api) -> None:
@@ -98,3 +100,14 @@ def test_hostile_form_bodies_never_5xx(api: Api) -> None:
     odd = "data[first_names][]=x&data[[]=y&data]=z&data[disability1]=57&data[disability2]=57"
     for content in (deep, many, odd, "%ZZ=%%", "data[first_names]=%E2%98%83"):
         assert api.client.put(url, content=content, headers=headers).status_code in (200, 400, 422)
+
+
+def test_form_arrays_follow_rails_nesting() -> None:
+    from register_sandbox.bodies import parse_form
+
+    parsed = parse_form(b"data[degrees_attributes][][subject]=1&data[degrees_attributes][][grade]=2"
+                        b"&data[degrees_attributes][][subject]=3&data[reasons][]=a&data[reasons][]=b")
+    assert parsed == {"data": {"degrees_attributes": [{"subject": "1", "grade": "2"}, {"subject": "3"}],
+                               "reasons": ["a", "b"]}}
+    assert parse_form(b"data[placements_attributes][0][urn]=1&data[placements_attributes][1][urn]=2") == {
+        "data": {"placements_attributes": [{"urn": "1"}, {"urn": "2"}]}}

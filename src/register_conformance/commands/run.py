@@ -169,10 +169,12 @@ def _child_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def _options(settings: Settings, version: str) -> list[str]:
+def _options(settings: Settings, version: str, index: int) -> list[str]:
+    # Each pytest process gets its own run id (base id + letter) so the data one creates never
+    # collides with another's on the same target (duplicate checks answer 409).
     opts = ["--base-url", settings.base_url or "", "--api-version", version, "--profile", settings.profile,
             "--seed", str(settings.seed), "--rate-limit", str(settings.rate_limit or "off"),
-            "--run-id", settings.run_id]
+            "--run-id", f"{settings.run_id}{'abcdefghij'[index % 10]}"]
     if settings.openapi_dir:
         opts += ["--openapi-dir", settings.openapi_dir]
     if settings.allow_production:
@@ -187,11 +189,12 @@ def plan_runs(suites: list[str], versions: list[str], settings: Settings, workdi
     per_version = [str(root / s) for s in suites if s in PER_VERSION_SUITES]
     if per_version:
         for version in versions:
-            runs.append(PytestRun(version, version, per_version, _options(settings, version), workdir, [version]))
+            runs.append(PytestRun(version, version, per_version, _options(settings, version, len(runs)), workdir,
+                                  [version]))
     if "compatibility" in suites and len(versions) > 1:
         first = versions[0]
-        runs.append(PytestRun("compatibility", first, [str(root / "compatibility")], _options(settings, first),
-                              workdir, list(versions)))
+        runs.append(PytestRun("compatibility", first, [str(root / "compatibility")],
+                              _options(settings, first, len(runs)), workdir, list(versions)))
     return runs
 
 

@@ -22,6 +22,7 @@ import pytest
 from register_conformance.redaction import redact_text
 from register_conformance.reporting import outcomes, traffic
 from register_conformance.reporting.failure_text import split_failure
+from register_conformance.reporting.traffic import resource_of
 
 _KEY = pytest.StashKey["Collector"]()
 MAX_DETAILS = 12000
@@ -90,6 +91,8 @@ class Collector:
         self._emit_lock = threading.Lock()
         self._stop = threading.Event()
         self.current: str | None = None
+        self.subtests: dict[str, int] = {}
+        self.total = 0
         if self.events is not None:
             threading.Thread(target=self._heartbeat, daemon=True, name="register-heartbeat").start()
 
@@ -116,7 +119,7 @@ class Collector:
         while not self._stop.wait(HEARTBEAT_SECONDS):
             if self.current:
                 stats = self.stats()
-                self.emit(event="heartbeat", nodeid=self.current, done=self.done, failed=self.failed,
+                self.emit(event="heartbeat", nodeid=self.current, done=self.done, total=self.total, failed=self.failed,
                           requests=stats.get("requests", 0),
                           waits=stats.get("rate_limit_waits", 0) + stats.get("throttle_waits", 0))
 
@@ -140,7 +143,8 @@ class Collector:
             self.collect_errors.append(self.redact(f"{report.nodeid}: {str(report.longrepr)[-2000:]}") or "")
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        self.emit(event="collected", count=len(session.items), started=self.started)
+        self.total = len(session.items)
+        self.emit(event="collected", count=self.total, started=self.started)
 
     # -- running ---------------------------------------------------------------------------------
     def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
@@ -189,24 +193,39 @@ class Collector:
                 curl=parts.curl or crash_parts.curl,
                 details=text[-MAX_DETAILS:],
             )
+        if is_subtest(report) and self.current and report.nodeid != self.current:
+            # Schemathesis reports each API operation as a sub-test of one pytest item.
+            record["subtest_of"] = self.current
+            self.subtests[self.current] = self.subtests.get(self.current, 0) + 1
+            self.total += 1 if self.subtests[self.current] > 1 else 0  # the container's slot counts once
+            self._finish(report.nodeid, resource=resource_of(report.nodeid.rpartition(" ")[2].rstrip("]")))
 
     def pytest_runtest_logfinish(self, nodeid: str, location: Any) -> None:
-        record = self.tests.get(nodeid)
         self.traffic.current_test = self.current = None
+        record = self.tests.get(nodeid)
         if record is None:
             return
+        if self.subtests.get(nodeid) and outcomes.test_outcome(self.phases.get(nodeid, {})) == outcomes.PASSED:
+            # A container whose operations were reported one by one: they are the tests.
+            del self.tests[nodeid]
+            self.phases.pop(nodeid, None)
+            return
+        self._finish(nodeid)
+
+    def _finish(self, nodeid: str, resource: str | None = None) -> None:
+        record = self.tests[nodeid]
         record["outcome"] = outcomes.test_outcome(self.phases.pop(nodeid, {}), xfailed=record.pop("xfail", False))
         if record["outcome"] in (outcomes.PASSED,):
             for key in ("message", "request", "response", "curl", "details", "failed_in"):
                 record.pop(key, None)
-        record["resource"] = self.traffic.resource_for(nodeid)
+        record["resource"] = resource or self.traffic.resource_for(nodeid)
         self.done += 1
         if outcomes.counts_against(record["outcome"]):
             self.failed += 1
         stats = self.stats()
         self.emit(event="test", nodeid=nodeid, outcome=record["outcome"], requirements=record["requirements"],
                   message=(record.get("message") or "").splitlines()[0][:200] if record.get("message") else None,
-                  done=self.done, failed=self.failed, requests=stats.get("requests", 0),
+                  done=self.done, total=self.total, failed=self.failed, requests=stats.get("requests", 0),
                   waits=stats.get("rate_limit_waits", 0) + stats.get("throttle_waits", 0))
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
@@ -270,3 +289,8 @@ def _plain(message: str) -> str:
     if sep and " " not in head and (head.startswith("schemathesis.") or head == "AssertionError"):
         return rest
     return message
+
+
+def is_subtest(report: pytest.TestReport) -> bool:
+    """True for a per-operation report Schemathesis emits inside one pytest item (pytest 8 and 9)."""
+    return bool(getattr(report, "_schemathesis_subtest", False)) or type(report).__name__ == "SubtestReport"

@@ -64,6 +64,7 @@ class Progress:
             self._write(f"    {self.total} tests collected")
         elif kind == "test":
             self.state = dict(event)
+            self.total = int(event.get("total") or self.total)
             if event.get("outcome") in ("failed", "error"):
                 reqs = ", ".join(event.get("requirements") or ()) or "no requirement id"
                 message = f": {event['message']}" if event.get("message") else ""

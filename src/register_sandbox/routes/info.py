@@ -16,4 +16,5 @@ async def info(ctx: RequestContext) -> Response:
     return JSONResponse({"status": "ok", "version": {"requested": ctx.requested_version, "latest": LATEST_VERSION}})
 
 
-ROUTES = [Route("/api/{version}/info", info, methods=["GET"])]
+ROUTES = [Route("/api/{version}/info", info, methods=["GET"]),
+          Route("/api/{version}/info.json", info, methods=["GET"])]

@@ -30,4 +30,5 @@ async def reference_data(ctx: RequestContext) -> Response:
     return raw_json_response(_encoded(field))
 
 
-ROUTES = [Route("/api/{version}/reference-data", reference_data, methods=["GET"])]
+ROUTES = [Route("/api/{version}/reference-data", reference_data, methods=["GET"]),
+          Route("/api/{version}/reference-data.json", reference_data, methods=["GET"])]

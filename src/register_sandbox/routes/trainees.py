@@ -21,6 +21,7 @@ from register_sandbox.responses import (
     trainee_validation_failed,
     validation_message,
 )
+from register_sandbox.serializers import build_trainee
 from register_sandbox.store import TraineeRow
 from register_sandbox.timefmt import ts_ms
 from register_sandbox.trainees import index, validation
@@ -62,8 +63,10 @@ async def list_trainees(ctx: RequestContext) -> Response:
 @endpoint
 async def show_trainee(ctx: RequestContext) -> Response:
     """One trainee, unwrapped."""
-    row = ctx.load_trainee()
-    body = ctx.sandbox.serializer.as_bytes(row, ctx.provider, ctx.version)
+    key = ctx.store.trainee_key(ctx.provider.pk, ctx.path_param("trainee_id"))
+    if key is None:
+        return not_found("Trainee(s) not found")
+    body = ctx.sandbox.serializer.many_as_bytes([key], ctx.provider, ctx.version)[0]
     if is_active("show-wrapped-in-data"):
         body = b'{"data":' + body + b"}"
     return raw_json_response(body)
@@ -92,12 +95,13 @@ async def create_trainee(ctx: RequestContext) -> Response:
                             [serializer.as_dict(d, ctx.provider, ctx.version) for d in duplicates])
         data = {**outcome.data, **LIFECYCLE_DEFAULTS, "submitted_for_trn_at": ts_ms(ctx.now())}
         row = store.insert_trainee(ctx.provider.pk, "submitted_for_trn", data)
-        for degree in outcome.degrees:
-            store.insert_degree(row.pk, degree)
-        for placement in outcome.placements:
-            store.insert_placement(row.pk, placement)
+        degrees = [store.insert_degree(row.pk, degree) for degree in outcome.degrees]
+        placements = [store.insert_placement(row.pk, placement) for placement in outcome.placements]
+    if degrees:  # inserting a degree touches the trainee
+        row.updated_at = degrees[-1].updated_at
     status = 200 if is_active("create-status-200") else 201
-    return ctx.trainee_response(row, status)
+    return JSONResponse({"data": build_trainee(row, ctx.provider.ukprn, ctx.version,
+                                               store.sorted_degrees(degrees), placements, None)}, status)
 
 
 def _merge(row: TraineeRow, request: dict[str, Any]) -> dict[str, Any]:
@@ -156,6 +160,8 @@ async def update_trainee(ctx: RequestContext) -> Response:
 ROUTES = [
     Route("/api/{version}/trainees", list_trainees, methods=["GET"]),
     Route("/api/{version}/trainees", create_trainee, methods=["POST"]),
+    Route("/api/{version}/trainees.json", list_trainees, methods=["GET"]),  # Rails format suffix
+    Route("/api/{version}/trainees.json", create_trainee, methods=["POST"]),
     Route("/api/{version}/trainees/{trainee_id}", show_trainee, methods=["GET"]),
     Route("/api/{version}/trainees/{trainee_id}", update_trainee, methods=["PUT", "PATCH"]),
 ]

@@ -1,0 +1,3 @@
+"""Unit tests of the harness (no target needed)."""
+
+pytest_plugins = ("pytester",)
