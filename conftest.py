@@ -1,3 +1,4 @@
 """Root conftest: loads the Register API conformance plugin (options, fixtures, safety, requirements)."""
 
-pytest_plugins = ("register_conformance.plugin",)
+pytest_plugins = ("register_conformance.plugin",
+                  "register_conformance.selection")  # --requirement ID[,ID]

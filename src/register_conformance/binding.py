@@ -17,6 +17,7 @@ the run id in their names and emails.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 from collections.abc import Callable
@@ -41,8 +42,13 @@ class BindingError(RuntimeError):
 class Binder:
     """Pool of real resources of provider A plus the body repairs, for one API version."""
 
-    def __init__(self, api: ApiClient, builder: Builder, seed: int | None = None) -> None:
+    def __init__(self, api: ApiClient, builder: Builder, seed: int | None = None, *, trn_wait: float = 5.0,
+                 sleep: Callable[[float], None] | None = None) -> None:
+        import time
+
         self.api = api
+        self.trn_wait = trn_wait
+        self.sleep = sleep or time.sleep
         self.builder = builder
         self.rnd = random.Random(seed if seed is not None else 0)
         self._lock = threading.RLock()
@@ -51,6 +57,7 @@ class Binder:
         self.problems: list[str] = []
         self._bound: set[str] = set()
         self._spares: dict[str, list[dict[str, Any]]] = {}
+        self.seen_ids: set[str] = set()
 
     def claim(self, case: Any) -> bool:
         """True the first time ``case`` is seen (checks that re-send a case must not rebind it)."""
@@ -84,15 +91,34 @@ class Binder:
                 else:
                     t = self._create_trainee()
                 self._pool[role] = t
+            if role == "recommend" and self._pool[role].get("state") != "trn_received":
+                self._pool[role] = self._await_trn(self._pool[role])
             return self._pool[role]
 
     def release(self, role: str) -> None:
-        """Forget the trainee of ``role`` (it was used up); the next one is a spare or a new one."""
+        """Forget the trainee of ``role`` (it was used up); the next one is the oldest spare, and a new
+        spare joins the back of the queue (its TRN arrives while the others are used)."""
         with self._lock:
             self._pool.pop(role, None)
             spares = self._spares.get(role)
             if spares:
                 self._pool[role] = spares.pop(0)
+                with contextlib.suppress(BindingError):
+                    spares.append(self._create_trainee(kind="undergrad", placements=2))
+
+    def _await_trn(self, trainee: dict[str, Any]) -> dict[str, Any]:
+        """Poll the trainee until it is ``trn_received`` (at most ``trn_wait`` seconds); recommend needs it."""
+        waited = 0.0
+        while trainee.get("state") != "trn_received" and waited < self.trn_wait:
+            response = self.api.get(f"/trainees/{trainee['trainee_id']}")
+            if response.status_code != 200:
+                break
+            trainee = response.json()
+            if trainee.get("state") == "trn_received":
+                break
+            self.sleep(0.25)
+            waited += 0.25
+        return trainee
 
     def warm_up(self, recommend_spares: int = 3) -> None:
         """Create the shared trainee and the ones recommend needs early: a TRN arrives asynchronously."""
@@ -139,7 +165,10 @@ class Binder:
         path_negative = _is_negative(meta, ParameterLocation.PATH)
         body_negative = _is_negative(meta, ParameterLocation.BODY)
         with self._lock:
-            if "{trainee_id}" in path and not stateful and not path_negative:
+            # Stateful ids come from links (ids we have seen in responses); random root ids are rebound.
+            ids = [str(v) for k, v in (case.path_parameters or {}).items() if k.endswith("_id")]
+            from_link = stateful and ids and all(i in self.seen_ids for i in ids)
+            if "{trainee_id}" in path and not from_link and not path_negative:
                 role = CONSUMING.get((method, tail), "reader")
                 trainee = self.trainee(role)
                 params = dict(case.path_parameters or {})
@@ -188,14 +217,31 @@ class Binder:
             return lambda body: {"data": simple[tail](rnd)}
         return None
 
-    def after_response(self, case: Any, status: int) -> None:
-        """Release consumed resources after a success on a consuming operation."""
+    def after_response(self, case: Any, status: int, body: Any = None) -> None:
+        """Remember ids the API returned; release consumed resources after a success."""
         if not 200 <= status < 300:
             return
+        for item in _objects(body):
+            for key in ("trainee_id", "degree_id", "placement_id"):
+                if isinstance(item.get(key), str):
+                    self.seen_ids.add(item[key])
         tail = case.path.split("/trainees/{trainee_id}")[-1] if "{trainee_id}" in case.path else ""
         role = CONSUMING.get((case.method.upper(), tail))
         if role:
             self.release(role)
+
+
+def _objects(body: Any) -> list[dict[str, Any]]:
+    """The top-level object, its ``data`` object(s) and nested degrees/placements of a response body."""
+    out: list[dict[str, Any]] = []
+    if isinstance(body, dict):
+        out.append(body)
+        data = body.get("data")
+        out.extend(d for d in (data if isinstance(data, list) else [data]) if isinstance(d, dict))
+    for item in list(out):
+        for key in ("degrees", "placements"):
+            out.extend(d for d in item.get(key) or [] if isinstance(d, dict))
+    return out
 
 
 def _data(response: Any) -> Any:

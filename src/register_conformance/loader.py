@@ -203,17 +203,29 @@ def route_through(schema: Any, session: Any) -> Any:
 
     Schemathesis strips the caller's session from the probes some checks send (``ignored_auth``
     replays a request without credentials through a fresh session), so passing ``session=`` to
-    ``case.call`` is not enough. The schema's transport is replaced by one that falls back to
-    ``session`` whenever no session is given. ``session`` must carry no credentials.
+    ``case.call`` is not enough. The schema's class gets a ``transport`` that falls back to
+    ``session`` whenever no session is given; clones of the schema (pytest plugin) keep it.
+    ``session`` must carry no credentials. Idempotent per session.
     """
-    from schemathesis.transport.requests import RequestsTransport
-
-    class ThrottledRequestsTransport(RequestsTransport):
-        def send(self, case: Any, *, session: Any = None, **kwargs: Any) -> Any:
-            return super().send(case, session=session if session is not None else route_through_session, **kwargs)
-
-    route_through_session = session
-    transport = ThrottledRequestsTransport()
+    if getattr(schema, "_register_session", None) is session:
+        return schema
+    inner = type(schema).transport.fget(schema)  # type: ignore[attr-defined]
+    transport = _RoutedTransport(getattr(inner, "inner", inner), session)
     base = type(schema)
-    schema.__class__ = type(f"Throttled{base.__name__}", (base,), {"transport": property(lambda self: transport)})
+    schema.__class__ = type(base.__name__, (base,), {"transport": property(lambda self: transport),
+                                                      "_register_session": session})
     return schema
+
+
+class _RoutedTransport:
+    """Delegates to Schemathesis' transport; ``send`` defaults the session to ours."""
+
+    def __init__(self, inner: Any, session: Any) -> None:
+        self.inner = inner
+        self.session = session
+
+    def send(self, case: Any, *, session: Any = None, **kwargs: Any) -> Any:
+        return self.inner.send(case, session=session if session is not None else self.session, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)

@@ -26,6 +26,39 @@ SETTINGS_KEY = pytest.StashKey[Settings]()
 STATS_KEY = pytest.StashKey[RequestStats]()
 THROTTLE_KEY = pytest.StashKey[Throttle]()
 OPERATION_STATS_KEY = pytest.StashKey[OperationStats]()
+SCHEMA_KEY = pytest.StashKey[object]()
+_CONFIG: list[pytest.Config] = []
+
+
+def current_config() -> pytest.Config:
+    """The running pytest config (for test modules that build Schemathesis tests at collection time)."""
+    if not _CONFIG:
+        raise RuntimeError("the register_conformance plugin is not configured")
+    return _CONFIG[0]
+
+
+def session_schema(config: pytest.Config) -> object:
+    """The overlaid Schemathesis schema of this run, loaded once at collection time.
+
+    Bound to the run's settings (base URL, version, provider A's token, profile, seed) and
+    routed through the run's throttle and counters (``loader.route_through``). A schema that
+    cannot be loaded stops the run with one line and exit code 2.
+    """
+    cached = config.stash.get(SCHEMA_KEY, None)
+    if cached is not None:
+        return cached
+    from register_conformance.client import requests_session
+    from register_conformance.loader import load_schema, route_through
+
+    s = config.stash[SETTINGS_KEY]
+    try:
+        schema = load_schema(s.api_version, s.base_url, token=s.token, openapi_dir=s.openapi_dir,
+                             profile_name=s.profile, seed=s.seed)
+    except ConformanceError as exc:
+        pytest.exit(f"cannot load the schema: {exc}", returncode=2)
+    session = requests_session(config.stash[THROTTLE_KEY], config.stash[STATS_KEY])
+    config.stash[SCHEMA_KEY] = route_through(schema, session)
+    return config.stash[SCHEMA_KEY]
 
 _OPTIONS = {
     "base_url": ("--base-url", "base URL of the target, e.g. https://sandbox.example (env REGISTER_BASE_URL)"),
@@ -77,6 +110,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[STATS_KEY] = RequestStats()
     config.stash[THROTTLE_KEY] = Throttle(settings.rate_limit)
     config.stash[OPERATION_STATS_KEY] = OperationStats()
+    _CONFIG[:] = [config]
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:

@@ -66,19 +66,35 @@ class SchemaRun:
         self.policy = NegativePolicy(schema.raw_schema)
         self.checks = [error_body_conformance, *(checks or [])]
         self.secrets = tuple(s for s in secrets if s)
+        self.auth_confirmed: set[str] = set()
 
-    def excluded_for(self, case: Any) -> list[Callable[..., Any]]:
-        """Built-in checks that do not apply to ``case`` per the facts (see ``checks.NegativePolicy``)."""
-        from schemathesis.specs.openapi.checks import negative_data_rejection
+    def excluded_for(self, case: Any, response: Any) -> list[Callable[..., Any]]:
+        """Built-in checks that do not apply to ``case``.
 
-        return [] if self.policy.applies(case) else [negative_data_rejection]
+        ``negative_data_rejection`` where the facts say the API accepts the input (``checks.NegativePolicy``);
+        ``ignored_auth`` once an operation has been confirmed to enforce auth (as Schemathesis' own engine
+        does: enforcement is a property of the operation; each probe costs two requests).
+        """
+        from schemathesis.specs.openapi.checks import ignored_auth, negative_data_rejection
+
+        excluded = [] if self.policy.applies(case) else [negative_data_rejection]
+        label = case.operation.label
+        if label in self.auth_confirmed:
+            excluded.append(ignored_auth)
+        elif 200 <= response.status_code < 300:
+            self.auth_confirmed.add(label)  # confirmed by this call's probes (a failure raises anyway)
+        return excluded
 
     def record(self, case: Any, response: Any) -> None:
         meta = case.meta
         positive = None if meta is None else not meta.generation.mode.is_negative
         self.stats.record(case.operation.label, response.status_code, positive)
         if self.binder is not None:
-            self.binder.after_response(case, response.status_code)
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+            self.binder.after_response(case, response.status_code, body)
 
     def skip_if_rate_limited(self, response: Any) -> None:
         if response.status_code == RATE_LIMITED:
@@ -94,7 +110,8 @@ class SchemaRun:
 
         kwargs = {"session": self.session, **(transport_kwargs or {})}
         try:
-            case.validate_response(response, additional_checks=self.checks, excluded_checks=self.excluded_for(case),
+            case.validate_response(response, additional_checks=self.checks,
+                                   excluded_checks=self.excluded_for(case, response),
                                    transport_kwargs=kwargs, recorder=recorder)
         except FailureGroup as exc:
             header = describe_requirements(requirement_ids(list(exc.exceptions)))

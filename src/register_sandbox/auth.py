@@ -36,6 +36,7 @@ class Authenticator:
         self.store = store
         self.secret = secret
         self._used: dict[int, str] = {}
+        self._last: Provider | None = None  # only read by the auth-*-token-accepted defects
 
     def seed(self, seeds: tuple[ProviderSeed, ...]) -> list[Provider]:
         """Create the configured providers and their tokens (idempotent); revoke all other tokens."""
@@ -55,10 +56,10 @@ class Authenticator:
         """The token's provider when every validity rule of core.md §3.3 holds."""
         token = extract_token(header)
         if token is None:
-            return None
+            return self._last if is_active("auth-missing-token-accepted") else None
         found = self.store.token_lookup(token_hash(self.secret, token))
         if found is None:
-            return None
+            return self._last if is_active("auth-invalid-token-accepted") else None
         provider, status, expires_at, discarded, token_pk = found
         if status != "active" or discarded or not expires_after_today(expires_at, today):
             return None
@@ -66,4 +67,5 @@ class Authenticator:
         if self._used.get(token_pk) != day:  # last_used_at at most once per day (§3.5)
             self.store.mark_token_used(token_pk, day)
             self._used[token_pk] = day
+        self._last = provider
         return provider

@@ -16,7 +16,8 @@ from starlette.responses import Response
 
 from register_sandbox.auth import Authenticator
 from register_sandbox.bodies import MalformedJSON, filter_permitted, is_form_type, is_json_type, parse_form, parse_json
-from register_sandbox.config import SandboxConfig
+from register_sandbox.config import LATEST_VERSION, SandboxConfig
+from register_sandbox.defects import is_active
 from register_sandbox.responses import (
     ApiError,
     JSONResponse,
@@ -49,6 +50,8 @@ def canonical_version(raw: str, allowed: Collection[str]) -> str | None:
     """The served version for a path segment, or ``None`` when not served (→ catch-all 404)."""
     if raw in allowed:
         return raw
+    if is_active("version-unknown-served") and VERSION_PATTERN.match(raw):  # defect: no allow-list
+        return LATEST_VERSION
     if raw == "v2025.0-rc" and "v2025.0" in allowed:
         return "v2025.0"
     return None
@@ -106,6 +109,8 @@ class RequestContext:
             else:
                 self._body = None
         except MalformedJSON as exc:
+            if is_active("robust-malformed-json-500"):  # defect: the parser error is not mapped to 400
+                raise RuntimeError(str(exc)) from None
             raise ApiError(bad_json(str(exc))) from None
         return self._body
 

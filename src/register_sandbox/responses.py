@@ -28,7 +28,10 @@ class JSONResponse(Response):
 
 def raw_json_response(payload: bytes, status_code: int = 200) -> Response:
     """Pre-encoded JSON bytes as a response."""
-    return Response(payload, status_code=status_code, media_type=JSON_TYPE)
+    from register_sandbox.defects import is_active
+
+    media_type = "text/html; charset=utf-8" if is_active("shape-content-type") else JSON_TYPE
+    return Response(payload, status_code=status_code, media_type=media_type)
 
 
 def json_response(body: Any, status: int = 200) -> JSONResponse:
@@ -59,6 +62,10 @@ def unauthorized() -> JSONResponse:
 
 def not_found(message: str = "Not found") -> JSONResponse:
     """404 ``{"errors":[{"error":"NotFound","message":...}]}``."""
+    from register_sandbox.defects import is_active
+
+    if is_active("error-404-shape"):
+        return JSONResponse({"error": message}, 404)
     return JSONResponse({"errors": _error_objects("NotFound", [message])}, 404)
 
 
@@ -95,7 +102,9 @@ def payload_too_large() -> JSONResponse:
 
 def validation_message(count: int, what: str = "prohibited this trainee from being saved") -> str:
     """``Validation failed: N error(s) …`` with the right noun."""
-    noun = "error" if count == 1 else "errors"
+    from register_sandbox.defects import is_active
+
+    noun = "error" if count == 1 and not is_active("error-422-count") else "errors"
     return f"Validation failed: {count} {noun} {what}"
 
 

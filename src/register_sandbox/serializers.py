@@ -104,6 +104,12 @@ def build_trainee(row: TraineeRow, ukprn: str, version: str, degrees: list[Child
         else:
             value = data.get(key)
         mapped = v2025 and not (key in WITHDRAWAL_KEYS and is_active("compat-withdrawal-keys-not-mapped"))
+        if value is None and is_active("shape-null-keys-dropped"):
+            continue
+        if key == "trainee_id" and is_active("shape-trainee-id-renamed"):
+            key = "id"
+        if key == "date_of_birth" and value and is_active("shape-date-format"):
+            value = "/".join(reversed(str(value).split("-")))
         out[RENAMES_2025.get(key, key) if mapped else key] = value
     disclosure = data.get("disability_disclosure")
     if disclosure is not None:

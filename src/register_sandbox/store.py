@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from register_sandbox.defects import is_active
 from register_sandbox.timefmt import cycle_start_year, midnight_ms, ts_ms
 
 SLUG_ALPHABET = string.ascii_lowercase + string.digits
@@ -148,6 +149,9 @@ class Store:
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA busy_timeout=5000")
         self._conn.executescript(SCHEMA)
+        if is_active("persist-lost-on-restart"):  # defect: trainees live in a connection-local TEMP table
+            self._conn.execute(next(s for s in SCHEMA.split(";") if "EXISTS trainees (" in s)
+                               .replace("CREATE TABLE IF NOT EXISTS", "CREATE TEMP TABLE"))
         self._next_due: float | None = None
         self._refresh_next_due()
 
@@ -241,17 +245,19 @@ class Store:
     def get_trainee(self, provider_pk: int, slug: str) -> TraineeRow | None:
         """The provider's trainee by slug (case-insensitive), async edges applied first."""
         self.apply_due()
+        scope = "(provider_pk=? OR 1)" if is_active("iso-cross-provider-write") else "provider_pk=?"
         with self._lock:
             row = self._conn.execute(
-                f"SELECT {TRAINEE_COLUMNS} FROM trainees WHERE slug=? AND provider_pk=?",
+                f"SELECT {TRAINEE_COLUMNS} FROM trainees WHERE slug=? AND {scope}",
                 (slug.lower(), provider_pk)).fetchone()
         return self._trainee(row) if row else None
 
     def trainee_key(self, provider_pk: int, slug: str) -> tuple[int, int] | None:
         """``(pk, rev)`` of the provider's trainee (async edges applied first), for cached reads."""
         self.apply_due()
+        scope = "(provider_pk=? OR 1)" if is_active("iso-cross-provider-read") else "provider_pk=?"
         with self._lock:
-            row = self._conn.execute("SELECT pk, rev FROM trainees WHERE slug=? AND provider_pk=?",
+            row = self._conn.execute(f"SELECT pk, rev FROM trainees WHERE slug=? AND {scope}",
                                      (slug.lower(), provider_pk)).fetchone()
         return (row[0], row[1]) if row else None
 
@@ -280,7 +286,10 @@ class Store:
 
     def save_trainee(self, row: TraineeRow, touch: bool = True) -> TraineeRow:
         """Write ``state``, ``trn`` and ``data``; bump ``updated_at`` when ``touch``; always bump ``rev``."""
+        lost = is_active("persist-update-not-committed")  # defect: the write is rolled back afterwards
         with self.transaction():
+            if lost:
+                self._conn.execute("SAVEPOINT lost_write")
             if touch:
                 row.updated_at = self._now_ms()
             row.rev += 1
@@ -290,6 +299,8 @@ class Store:
                 (row.state, row.trn, _start_cycle(row.data), row.data.get("itt_start_date"),
                  row.data.get("date_of_birth"), row.data.get("last_name"), row.data.get("training_route"),
                  json.dumps(row.data), row.updated_at, row.pk))
+            if lost:
+                self._conn.execute("ROLLBACK TO lost_write")
         return row
 
     def set_state(self, row: TraineeRow, new_state: str, **data_updates: Any) -> TraineeRow:
@@ -334,7 +345,9 @@ class Store:
         """``(total_count, [(pk, rev), …])`` of one page of non-draft, non-deleted trainees of a start
         cycle. Only keys: the caller serves cached trainees and loads the rest with ``get_trainees``."""
         self.apply_due()
-        clause = " AND ".join(["provider_pk=?", "start_cycle=?", "state!='draft'", "discarded=0", *where])
+        provider = "(provider_pk=? OR 1)" if is_active("iso-list-leak") else "provider_pk=?"
+        cycle_scope = "(start_cycle=? OR 1)" if is_active("index-cycle-scoping-off") else "start_cycle=?"
+        clause = " AND ".join([provider, cycle_scope, "state!='draft'", "discarded=0", *where])
         args = [provider_pk, cycle, *params]
         with self._lock:
             total = self._conn.execute(f"SELECT COUNT(*) FROM trainees WHERE {clause}", args).fetchone()[0]
@@ -418,7 +431,7 @@ class Store:
         with self._lock:
             r = self._conn.execute(
                 f"SELECT pk, slug, trainee_pk, data, created_at, updated_at FROM {table} "
-                "WHERE trainee_pk=? AND slug=?", (trainee_pk, slug.lower())).fetchone()
+                f"WHERE {_child_scope(table)} AND slug=?", (trainee_pk, slug.lower())).fetchone()
         return ChildRow(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5]) if r else None
 
     def _insert_child(self, table: str, trainee_pk: int, data: dict[str, Any], touch: bool) -> ChildRow:
@@ -515,6 +528,12 @@ class Store:
         for pk, rows in out["degrees"].items():
             out["degrees"][pk] = self.sorted_degrees(rows)
         return out
+
+
+def _child_scope(table: str) -> str:
+    if table == "degrees" and is_active("iso-degree-other-trainee"):  # defect: lookup ignores the trainee
+        return "(trainee_pk=? OR 1)"
+    return "trainee_pk=?"
 
 
 def _year_key(value: Any) -> int:

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 import pytest
 
 from register_conformance.client import ApiClient, RequestStats
+from register_conformance.lifecycle import schema_check
 from register_conformance.lifecycle.cleanup import Cleanup
 from register_conformance.lifecycle.data import CycleDates, TraineeData
-from register_conformance.lifecycle.schema_check import response_validator
 from register_conformance.lifecycle.steps import FAILED_STEPS, Lifecycle
 from register_conformance.settings import Settings
 
@@ -29,10 +29,11 @@ def _count_requests(request: pytest.FixtureRequest, request_stats: RequestStats)
     """Record the requests each test sent (setup, body and cleanup) and the failed step's requirement id."""
     start = request_stats.requests
     FAILED_STEPS.clear()
+    schema_check.FAILED.clear()
     yield
     request.node.user_properties.append(("lifecycle_requests", request_stats.requests - start))
-    request.node.user_properties.extend(("failed_requirement", rid) for rid in FAILED_STEPS)
-    FAILED_STEPS.clear()
+    failed = dict.fromkeys([*schema_check.FAILED, *FAILED_STEPS])
+    request.node.user_properties.extend(("failed_requirement", rid) for rid in failed)
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +44,7 @@ def version(settings: Settings) -> str:
 
 @pytest.fixture(scope="session")
 def validator(settings: Settings):
-    return response_validator(settings.api_version, settings.openapi_dir)
+    return schema_check.response_validator(settings.api_version, settings.openapi_dir)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from register_conformance.expect import expect_body, expect_status, fail
 from register_conformance.lifecycle.checks import expect_not_found, expect_param_missing, expect_unprocessable
 from register_conformance.lifecycle.compare import expect_fields, expect_values, has_ids, later_than, matches
 from register_conformance.lifecycle.facts import (
+    COUNTRY_EXAMPLES,
     DEGREE_KEYS,
     DEGREE_NOT_FOUND,
     DEGREE_TYPE_EXAMPLES,
@@ -100,9 +101,9 @@ def test_degree_duplicates(lc, data):
         expect_body(expect_status(lc.add_degree(tid, data.degree(0, uk_degree="zzz")), 409), conflict)
         trainee = lc.expect_unchanged(trainee)
 
-    with step("LC-DEG-MAPPING", "grade 09 is returned as 14"):
-        mapped = data_of(expect_status(lc.add_degree(tid, data.degree(2, grade="09")), 201))
-        expect_values(mapped, {"grade": "14"}, what="degree posted with grade 09")
+    with step("LC-DEG-MAPPING", "grade 09 is returned as 14, institution 0133 as 0149"):
+        mapped = data_of(expect_status(lc.add_degree(tid, data.degree(2, grade="09", institution="0133")), 201))
+        expect_values(mapped, {"grade": "14", "institution": "0149"}, what="degree sent with 09 and 0133")
     with step("LC-DEG-DUPLICATE", "a PATCH that makes a duplicate: 409; degree unchanged"):
         # an update that would make it a duplicate of the first degree is refused too
         response = lc.update_degree(tid, mapped["degree_id"], {k: existing[k] for k in SENT_FIELDS}, method="PATCH")
@@ -140,9 +141,32 @@ def test_degree_validation(lc, version):
         GRADUATION_YEAR_FUTURE, GRADUATION_YEAR_INVALID, SUBJECT_BLANK, GRADE_BLANK,
         inclusion_message("uk_degree", "Bachelor of Arts", DEGREE_TYPE_EXAMPLES[version]),
     ])
+    non_uk = {k: v for k, v in body.items() if k not in ("uk_degree", "institution")}
+    non_uk["non_uk_degree"] = "Bachelor of Arts"
+    expect_unprocessable(lc.add_degree(tid, non_uk), [
+        GRADUATION_YEAR_FUTURE, GRADUATION_YEAR_INVALID, SUBJECT_BLANK,
+        inclusion_message("non_uk_degree", "Bachelor of Arts", DEGREE_TYPE_EXAMPLES[version]),
+        inclusion_message("country", "France", COUNTRY_EXAMPLES[version]),
+    ])
     expect_param_missing(lc.add_degree(tid, envelope={"foo": {"bar": "x"}}))
     degree_id = trainee["degrees"][0]["degree_id"]
     expect_param_missing(lc.update_degree(tid, degree_id, envelope={"foo": {"bar": "x"}}))
     expect_unprocessable(lc.update_degree(tid, degree_id, {"graduation_year": date.today().year + 2}),
                          [GRADUATION_YEAR_FUTURE, GRADUATION_YEAR_INVALID])
     lc.expect_unchanged(trainee)
+
+
+@pytest.mark.requirement("LC-DEG-NON-UK", "LC-DEG-DELETE")
+def test_non_uk_degree(lc, data):
+    """A degree with a non-UK country and no institution is stored as a non-UK degree; then deleted."""
+    trainee = lc.new_trainee("12")
+    tid = trainee["trainee_id"]
+    sent = {"subject": "100425", "country": "FR", "non_uk_degree": "051", "graduation_year": 2015}
+    with step("LC-DEG-NON-UK", "POST a French degree: 201, country FR, non_uk_degree 051, no UK fields"):
+        created = data_of(expect_status(lc.add_degree(tid, sent), 201))
+        expect_values(created, {**sent, "institution": None, "uk_degree": None, "grade": None,
+                                "institution_uuid": None, "uk_degree_uuid": None}, what="non-UK degree")
+        expect_body(expect_status(lc.degree(tid, created["degree_id"]), 200), {"data": created})
+    with step("LC-DEG-DELETE", "DELETE the non-UK degree: 200; then 404"):
+        expect_status(lc.delete_degree(tid, created["degree_id"]), 200)
+        expect_not_found(lc.degree(tid, created["degree_id"]), DEGREE_NOT_FOUND)

@@ -72,3 +72,22 @@ def test_enhanced_errors_shape(lc, data):
     expect_param_missing(lc.update(tid, envelope={"foo": {"bar": "x"}}, headers=enhanced))
     expect_param_missing(lc.create(envelope={"foo": {"bar": "x"}}, headers=enhanced))
     lc.expect_unchanged(created)
+
+
+@pytest.mark.requirement("LC-PRECEDENCE-LOOKUP")
+def test_lookup_versus_missing_data(lc, version):
+    """Which error wins between an unknown trainee/degree and a missing data object (lifecycle.md §2.3)."""
+    missing = {"foo": {"bar": "x"}}
+    expect_not_found(lc.withdraw(UNKNOWN_ID, envelope=missing), TRAINEE_NOT_FOUND)
+    expect_not_found(lc.add_degree(UNKNOWN_ID, envelope=missing), TRAINEE_NOT_FOUND)
+    expect_not_found(lc.update_degree(UNKNOWN_ID, UNKNOWN_ID, envelope=missing), TRAINEE_NOT_FOUND)
+    expect_not_found(lc.update_placement(UNKNOWN_ID, UNKNOWN_ID, envelope=missing), TRAINEE_NOT_FOUND)
+    if version == "v2026.1":  # v2025.0 placement create order is unverified in the facts
+        expect_not_found(lc.add_placement(UNKNOWN_ID, envelope=missing), TRAINEE_NOT_FOUND)
+    expect_param_missing(lc.defer(UNKNOWN_ID, envelope=missing))
+    expect_param_missing(lc.recommend(UNKNOWN_ID, envelope=missing))
+    created = lc.new_trainee("12")
+    tid = created["trainee_id"]
+    expect_not_found(lc.update_degree(tid, UNKNOWN_ID, envelope=missing), "Degree(s) not found")
+    expect_not_found(lc.update_placement(tid, UNKNOWN_ID, envelope=missing), "Placement(s) not found")
+    lc.expect_unchanged(created)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from register_conformance.expect import expect_status, fail
-from register_conformance.lifecycle.checks import expect_unprocessable
+from register_conformance.lifecycle.checks import expect_param_missing, expect_unprocessable
 from register_conformance.lifecycle.compare import (
     TRN,
     expect_fields,
@@ -16,6 +16,8 @@ from register_conformance.lifecycle.compare import (
     trn_may_arrive,
 )
 from register_conformance.lifecycle.facts import (
+    QTS_DATE_BLANK,
+    QTS_DATE_INVALID,
     RECOMMENDED,
     ROUTES,
     SUBMITTED,
@@ -46,7 +48,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.mark.requirement("LC-CREATE-SUBMITTED", "LC-DEG-CREATE", "LC-TRN-RECEIVED", "LC-IDX-HAS-TRN",
-                         "LC-RECOMMEND-RULES", "LC-PLC-CREATE", "LC-IDX-STATUS", "LC-REFUSED-NO-CHANGE")
+                         "LC-RECOMMEND-RULES", "LC-RECOMMEND-DATE", "LC-PLC-CREATE", "LC-IDX-STATUS",
+                         "LC-REFUSED-NO-CHANGE")
 def test_happy_path_to_qts(lc, data, version, route):
     """Happy path to QTS: create, degrees, placements the route needs, TRN, recommendation (202).
 
@@ -98,6 +101,13 @@ def test_happy_path_to_qts(lc, data, version, route):
             if len(with_trn["placements"]) != info.min_placements:
                 fail(f"Placements not persisted\nReceived: {with_trn['placements']!r}\n"
                      f"Expected: {info.min_placements} placements")
+
+    with step("LC-RECOMMEND-DATE", "recommend with a blank / invalid date or without data: 422, nothing changes"):
+        expect_unprocessable(lc.recommend(tid, {"qts_standards_met_date": None}, path=path), [QTS_DATE_BLANK])
+        expect_unprocessable(lc.recommend(tid, {"qts_standards_met_date": "2026-02-30"}, path=path),
+                             [QTS_DATE_INVALID])
+        expect_param_missing(lc.recommend(tid, envelope={"data": {}}, path=path))
+        lc.expect_unchanged(with_trn)
 
     with step(recommend_id, f"POST {path}: 202 recommended_for_award, outcome_date = sent date; persisted"):
         sent = data.recommendation()

@@ -22,6 +22,7 @@ from register_conformance.lifecycle.facts import (
     ANOTHER_REASON_BLANK,
     DEFER_DATE_BLANK,
     DEFER_DATE_INVALID,
+    DEFER_REASON_TOO_LONG,
     DEFER_STATE,
     DEFERRED,
     DEGREE_NOT_FOUND,
@@ -33,6 +34,7 @@ from register_conformance.lifecycle.facts import (
     RECOMMEND_STATE,
     RECOMMENDED,
     ROUTES,
+    SAFEGUARDING_BLANK,
     TRIGGER_INVALID,
     WITHDRAWN,
     placements_minimum,
@@ -217,6 +219,7 @@ def test_deferred_trainee(lc, data):
     with step("LC-DEFER-PRECEDENCE", "defer a deferred trainee with a bad date: the field error, not S-D"):
         expect_unprocessable(lc.defer(tid, {"defer_date": ""}), [DEFER_DATE_BLANK])
         expect_unprocessable(lc.defer(tid, {"defer_date": "2026-13-45"}), [DEFER_DATE_INVALID])
+        expect_unprocessable(lc.defer(tid, data.deferral() | {"defer_reason": "x" * 501}), [DEFER_REASON_TOO_LONG])
     with step("LC-DEFER-STATE", "defer a deferred trainee with a valid body: 422 S-D; nothing changes"):
         expect_unprocessable(lc.defer(tid), [DEFER_STATE])
         lc.expect_unchanged(deferred)
@@ -245,6 +248,10 @@ def test_withdraw_validation(lc, data, dates, version):
                              [ANOTHER_REASON_BLANK])
         expect_unprocessable(lc.withdraw(tid, data.withdrawal(reasons=["trainee_workload_issues"])),
                              [REASONS_INVALID])
+        expect_unprocessable(lc.withdraw(tid, data.withdrawal(reasons=["personal_reasons"], trigger="trainee")),
+                             [REASONS_INVALID])
+        expect_unprocessable(lc.withdraw(tid, data.withdrawal(reasons=["safeguarding_concerns"])),
+                             [SAFEGUARDING_BLANK])
     with step("LC-REFUSED-NO-CHANGE", "the refused withdrawals changed nothing"):
         lc.expect_unchanged(created)
 

@@ -14,6 +14,7 @@ from register_conformance.lifecycle.facts import (
     POSTCODE_INVALID,
     TIMESTAMP_MS,
     TRAINEE_NOT_FOUND,
+    URN_INVALID,
 )
 from register_conformance.lifecycle.steps import data_of, step
 
@@ -65,14 +66,21 @@ def test_placement_crud(lc, data):
 
 @pytest.mark.requirement("LC-PLC-VALIDATION", "LC-REFUSED-NO-CHANGE")
 def test_placement_validation(lc, data):
-    """All-null placement → exactly "name can't be blank" (POST and PUT); bad postcode; no data → 422."""
+    """Invalid placements: all-null → exactly "name can't be blank" (POST/PUT); bad postcode; bad URN; no data."""
     trainee = lc.new_trainee("12")
     tid = trainee["trainee_id"]
     nulls = {"urn": None, "name": None, "postcode": None}
     expect_unprocessable(lc.add_placement(tid, nulls), [NAME_BLANK])
     expect_unprocessable(lc.add_placement(tid, data.placement(1, postcode="NOT A POSTCODE")), [POSTCODE_INVALID])
+    expect_unprocessable(lc.add_placement(tid, data.placement(1, urn="12345")), [URN_INVALID])
+    expect_unprocessable(lc.add_placement(tid, {"urn": "900020"}), [NAME_BLANK])
     expect_param_missing(lc.add_placement(tid, envelope={"foo": {"bar": "x"}}))
     trainee = lc.expect_unchanged(trainee)
+
+    # a special "no URN" code is not a school: stored as sent, no address (lifecycle.md §4.1, §4.3)
+    special = data_of(expect_status(lc.add_placement(tid, data.placement(2, urn="900020")), 201))
+    expect_values(special, {"urn": "900020", "address": None}, what="placement with URN 900020")
+    expect_status(lc.delete_placement(tid, special["placement_id"]), 200)
 
     placement = data_of(expect_status(lc.add_placement(tid, data.placement(1)), 201))
     pid = placement["placement_id"]

@@ -10,49 +10,42 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-import httpx
 import pytest
+import requests
 
 from register_conformance import binding
 from register_conformance.binding import Binder
 from register_conformance.checks import make_deleted_is_gone_check, make_isolation_check, make_trainee_keys_check
 from register_conformance.client import ApiClient
-from register_conformance.errors import ConformanceError
 from register_conformance.generation import Builder
-from register_conformance.loader import load_schema, profile
-from register_conformance.plugin import STATS_KEY, THROTTLE_KEY
+from register_conformance.loader import profile
+from register_conformance.plugin import session_schema
 from register_conformance.schema_run import SchemaRun
 from register_conformance.settings import Settings
 from register_conformance.stats import OperationStats
 
 
 @pytest.fixture(scope="session")
-def schema(settings: Settings):
-    """The overlaid schema of the selected version, bound to --base-url, as provider A."""
+def schema(pytestconfig: pytest.Config, settings: Settings):
+    """The overlaid schema of the selected version (the one the generated tests were collected from)."""
     if not settings.token:
         pytest.skip("no token: set REGISTER_API_TOKEN or pass --token")
-    try:
-        return load_schema(settings.api_version, settings.base_url, token=settings.token,
-                           openapi_dir=settings.openapi_dir, profile_name=settings.profile, seed=settings.seed)
-    except ConformanceError as exc:
-        pytest.exit(f"cannot load the schema: {exc}", returncode=2)
+    return session_schema(pytestconfig)
 
 
 @pytest.fixture(scope="session")
-def requests_session(pytestconfig: pytest.Config):
-    from register_conformance.client import requests_session as make
-
-    session = make(pytestconfig.stash[THROTTLE_KEY], pytestconfig.stash[STATS_KEY])
-    yield session
-    session.close()
+def requests_session(schema):
+    """The session all Schemathesis traffic goes through (throttle, 429 retry, counters)."""
+    return schema._register_session
 
 
 @pytest.fixture(scope="session")
 def binder(api: ApiClient, settings: Settings) -> Iterator[Binder]:
     """Real resources of provider A for generated cases (created lazily, named with the run id)."""
-    b = Binder(api, Builder(settings.api_version, settings.run_id, date.today()), seed=settings.seed)
+    b = Binder(api, Builder(settings.api_version, settings.run_id, date.today()), seed=settings.seed,
+               trn_wait=min(settings.trn_timeout, 5.0))
     # Each successful recommendation uses up a trainee that already has its TRN (assigned asynchronously).
-    b.warm_up(recommend_spares=min(profile(settings.profile).max_examples, 8))
+    b.warm_up(recommend_spares=min(2 * profile(settings.profile).max_examples, 10))
     binding.activate(b)
     yield b
     binding.activate(None)
@@ -64,7 +57,7 @@ def schema_run(schema, requests_session, binder: Binder, settings: Settings,
     """Sends, records and checks each generated case (see register_conformance.schema_run)."""
     trainee = schema.raw_schema["components"]["schemas"]["Trainee"]["properties"]
 
-    def send(method: str, url: str, headers: dict[str, str]) -> httpx.Response:
+    def send(method: str, url: str, headers: dict[str, str]) -> requests.Response:
         return requests_session.request(method, url, headers=headers, timeout=settings.timeout)
 
     checks = [make_trainee_keys_check(trainee), make_deleted_is_gone_check(send)]

@@ -8,9 +8,12 @@ ignored_auth, missing_required_header, plus ours (error bodies, trainee keys, pr
 from __future__ import annotations
 
 import pytest
-import schemathesis
 
-schema = schemathesis.pytest.from_fixture("schema")
+from register_conformance.plugin import current_config, session_schema
+
+# Loaded at collection (not from a fixture) so each operation is its own pytest item: JUnit names,
+# FAILED lines and allure results keep the operation (tooling.md).
+schema = session_schema(current_config())
 
 
 @pytest.mark.requirement("SCH-NO-SERVER-ERROR", "SCH-STATUS", "SCH-CONTENT-TYPE", "SCH-RESPONSES", "SCH-NEGATIVE",

@@ -7,9 +7,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from stub import TOKEN
-
 from register_conformance.cli import main
+
+from .stub import TOKEN
 
 
 def run_cli(suites: Path, target: str, reports: Path, *extra: str, token: str = TOKEN) -> int:

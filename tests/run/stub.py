@@ -130,16 +130,16 @@ SCHEMATHESIS = textwrap.dedent('''\
     schema = schemathesis.pytest.from_fixture("stub_schema")
 
     @schema.parametrize()
-    @pytest.mark.requirement("VER-INFO")
+    @pytest.mark.requirement("VER-INFO", "AUTH-401")
     def test_operation(case, settings):
         response = case.call(headers={"Authorization": f"Bearer {settings.token}"})
         ok = response.status_code == 200 and "trainees" not in case.formatted_path
-        assert ok, "Received: %s" % response.status_code
+        assert ok, "[AUTH-401] Received: %s" % response.status_code
 ''')
 
 
 def make_schemathesis_suites(root: Path) -> Path:
-    """Suites with one Schemathesis test over two operations (info passes, trainees fails)."""
+    """Suites with one Schemathesis test over two operations (info passes, trainees fails naming AUTH-401)."""
     suites = make_suites(root, failing=False)
     (suites / "schema" / "test_info.py").unlink()
     (suites / "schema" / "test_generated.py").write_text(SCHEMATHESIS)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import run_cli, summary
 
 from register_conformance.reporting.baseline import Baseline, load_baseline
+
+from .helpers import run_cli, summary
 
 
 def test_listed_requirement_failure_does_not_fail_the_run(failing_suites: Path, target: str, tmp_path: Path) -> None:
@@ -67,3 +68,17 @@ def test_baseline_file_forms(name: str, content: str, tmp_path: Path) -> None:
     path = tmp_path / name
     path.write_text(content)
     assert load_baseline(path).entries == {"R-1": "", "R-2": "ticket 7"}
+
+
+def test_a_reused_reports_folder_holds_only_the_new_run(failing_suites: Path, target: str, tmp_path: Path) -> None:
+    reports = tmp_path / "r"
+    (reports / "allure-results").mkdir(parents=True)
+    (reports / "allure-results" / "old-result.json").write_text("{}")
+    (reports / "baseline-suggestion.yaml").write_text("- OLD\n")
+    baseline = tmp_path / "baseline.yaml"
+    baseline.write_text("- AUTH-401\n")
+    assert run_cli(failing_suites, target, reports, "--baseline", str(baseline)) == 0
+    assert not (reports / "allure-results" / "old-result.json").exists()
+    # the suggestion lists every failing id of this run (known ones too), so it can replace the baseline
+    assert "- AUTH-401" in (reports / "baseline-suggestion.yaml").read_text()
+    assert "OLD" not in (reports / "baseline-suggestion.yaml").read_text()

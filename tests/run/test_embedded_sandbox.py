@@ -7,9 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import summary
 
 from register_conformance.cli import main
+
+from .helpers import summary
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("register_sandbox") is None,
                                 reason="the register_sandbox package is not installed")

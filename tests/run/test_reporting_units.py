@@ -150,3 +150,18 @@ def test_scrub_tree_removes_every_secret(tmp_path: Path) -> None:
     changed = scrub_tree(tmp_path, ["secret-value-1", None])
     assert changed == [tmp_path / "sub" / "a.json"]
     assert "secret-value-1" not in (tmp_path / "sub" / "a.json").read_text()
+
+
+def test_progress_on_a_tty_redraws_one_status_line() -> None:
+    out = io.StringIO()
+    progress = Progress(out, tty=True)
+    progress.start_run("v2026.1", ["schema"])
+    progress.event({"event": "collected", "count": 2})
+    progress.event({"event": "heartbeat", "nodeid": "suites/schema/test_a.py::t1", "done": 0, "failed": 0,
+                    "requests": 40, "waits": 2})
+    progress.event({"event": "test", "nodeid": "suites/schema/test_a.py::t1", "outcome": "passed", "done": 1,
+                    "failed": 0, "requests": 50, "waits": 2})
+    progress.event({"event": "finished"})
+    text = out.getvalue()
+    assert "\r\033[K[v2026.1 schema] 0/2 tests · 0 failed · 40 requests · 2 rate-limit waits" in text
+    assert text.endswith("[v2026.1 schema] 1/2 tests · 0 failed · 50 requests · 2 rate-limit waits\n")

@@ -8,18 +8,33 @@ from pathlib import Path
 import pytest
 
 from register_conformance.cli import main
+from register_conformance.commands import requirements
 
 
-def test_json_lists_covering_tests(failing_suites: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["requirements", "--json", "--suites-dir", str(failing_suites)]) == 0
+@pytest.fixture(scope="module")
+def coverage(failing_suites: Path) -> dict[str, list[str]]:
+    return requirements.collect_coverage(failing_suites)
+
+
+def test_collecting_finds_the_tests_citing_each_requirement(coverage: dict[str, list[str]]) -> None:
+    assert coverage["VER-INFO"] == ["suites/schema/test_info.py::test_info"]
+    assert coverage["AUTH-401"] == ["suites/schema/test_trainees.py::test_trainees_teapot"]
+
+
+def test_json_lists_every_requirement_with_its_tests(coverage: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(requirements, "collect_coverage", lambda suites: coverage)
+    assert main(["requirements", "--json"]) == 0
     rows = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
     assert rows["VER-INFO"]["tests"] == ["suites/schema/test_info.py::test_info"]
-    assert rows["AUTH-401"]["tests"] == ["suites/schema/test_trainees.py::test_trainees_teapot"]
+    assert {"title", "source", "versions", "level"} <= set(rows["VER-INFO"])
 
 
-def test_uncovered_lists_only_requirements_without_tests(passing_suites: Path,
+def test_uncovered_lists_only_requirements_without_tests(coverage: dict[str, list[str]],
+                                                         monkeypatch: pytest.MonkeyPatch,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["requirements", "--uncovered", "--suites-dir", str(passing_suites)]) == 0
+    monkeypatch.setattr(requirements, "collect_coverage", lambda suites: {"VER-INFO": coverage["VER-INFO"]})
+    assert main(["requirements", "--uncovered"]) == 0
     out = capsys.readouterr().out
     assert "AUTH-401" in out
     assert "VER-INFO " not in out

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from helpers import files_containing, parse_report, run_cli, summary
-from stub import SECOND_TOKEN, TOKEN
 
 from register_conformance.reporting.summary import load_schema
+
+from .helpers import files_containing, parse_report, run_cli, summary
+from .stub import SECOND_TOKEN, TOKEN
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import run_cli
-from stub import TOKEN
 
 from register_conformance.cli import main
+
+from .helpers import run_cli
+from .stub import TOKEN
 
 
 def _free_port() -> int:
@@ -106,7 +107,7 @@ def test_missing_baseline_file_exits_2(passing_suites: Path, target: str, tmp_pa
 
 def test_child_preflight_failure_exits_2(tmp_path: Path, target: str, capsys: pytest.CaptureFixture[str]) -> None:
     """A suite that stops the session (pytest.exit returncode 2) ends the run with its reason."""
-    from stub import make_suites
+    from .stub import make_suites
 
     (tmp_path / "p").mkdir()
     suites = make_suites(tmp_path / "p", failing=False)

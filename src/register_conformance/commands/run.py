@@ -15,6 +15,7 @@ import contextlib
 import os
 import platform
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -123,8 +124,12 @@ def _reports_dir(option: str | None) -> Path:
             n += 1
     try:
         path.mkdir(parents=True, exist_ok=True)
+        # A reused folder must not mix in an earlier run's results (Allure would merge them).
+        shutil.rmtree(path / "allure-results", ignore_errors=True)
+        for name in ("summary.json", "report.html", "junit.xml", "baseline-suggestion.yaml"):
+            (path / name).unlink(missing_ok=True)
     except OSError as exc:
-        raise UsageError(f"cannot create the reports folder {path}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot use the reports folder {path}: {exc.strerror or exc}") from None
     return path.resolve()
 
 
@@ -288,6 +293,8 @@ def main(args: argparse.Namespace) -> int:
                 raise ConfigurationError(f"no tests ran (logs: {logs})")
             summary = _write_reports(reports, target, embedded, versions, suites, schemas, outcomes, baseline,
                                      started, t0)
+    except OSError as exc:  # a full disk or an unwritable folder: one line, not a traceback
+        raise ConfigurationError(f"cannot write the reports under {reports}: {exc.strerror or exc}") from None
     finally:
         from register_conformance.reporting.scrub import scrub_tree
 

@@ -42,9 +42,12 @@ def not_found_body(message: str) -> dict:
 # -- defer (lifecycle.md §6.2) ---------------------------------------------------------------------
 DEFER_DATE_BLANK = "defer_date can't be blank"
 DEFER_DATE_INVALID = "defer_date is invalid"
+DEFER_REASON_TOO_LONG = "defer_reason is too long (maximum is 500 characters)"
 DEFER_STATE = "state is invalid must be one of [submitted_for_trn, trn_received]"
 
 # -- recommend (lifecycle.md §7.3) -----------------------------------------------------------------
+QTS_DATE_BLANK = "qts_standards_met_date can't be blank. Enter a date the trainee met the QTS or EYTS requirements."
+QTS_DATE_INVALID = "qts_standards_met_date is invalid"
 QTS_DATE_FUTURE = "qts_standards_met_date must not be in the future"
 QTS_DATE_BEFORE_START = "qts_standards_met_date must be after itt_start_date"
 DEGREE_REQUIRED = "degree_id must be completed before qts_standards_met_date"
@@ -99,9 +102,15 @@ GRADUATION_YEAR_FUTURE = "graduation_year must be in the past, for example 2014"
 GRADUATION_YEAR_INVALID = "graduation_year is invalid"
 SUBJECT_BLANK = "subject must be entered if specifying a previous UK degree or non-UK degree"
 GRADE_BLANK = "grade must be entered if specifying a previous UK degree or non-UK degree"
+URN_INVALID = "urn is invalid"
 NAME_BLANK = "name can't be blank"
 POSTCODE_INVALID = "postcode Enter a valid postcode (for example, BN1 1AA)"
 
+#: The first ten country codes quoted by the inclusion message (lifecycle.md §3.3).
+COUNTRY_EXAMPLES = {
+    "v2025.0": ("AF", "XQ", "AX", "AL", "DZ", "AS", "AD", "AO", "AI", "XX"),
+    "v2026.1": ("AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AR", "AS"),
+}
 #: The first ten degree-type codes quoted by the inclusion message (lifecycle.md §3.3).
 DEGREE_TYPE_EXAMPLES = {
     "v2025.0": ("002", "010", "013", "014", "051", "052", "053", "054", "055", "056"),

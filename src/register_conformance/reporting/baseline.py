@@ -9,8 +9,9 @@ Accepted forms (YAML or JSON)::
 
 or a mapping ``{"known_failures": [...]}``. An entry matches a test when it equals one of the
 test's requirement ids, its node id, its node id without the ``[...]`` parameters, or its
-``<version>::<nodeid>``. A listed entry whose tests now all pass is flagged so the baseline can be
-tightened; an entry that matches no test is reported as unmatched.
+``<version>::<nodeid>``; for a failed test that names the requirements it broke (``[ERR-404]``
+in its failure text), only those ids match. A listed entry whose tests now all pass is flagged
+so the baseline can be tightened; an entry that matches no test is reported as unmatched.
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ class Baseline:
 
     def matches(self, entry: str, test: dict[str, Any]) -> bool:
         nodeid = test["nodeid"]
-        return (entry in test.get("requirements", ()) or entry == nodeid or entry == nodeid.split("[", 1)[0]
-                or entry == f"{test.get('api_version')}::{nodeid}")
+        named = test.get("failed_requirements") if counts_against(test["outcome"]) else None
+        return (entry in (named or test.get("requirements", ())) or entry == nodeid
+                or entry == nodeid.split("[", 1)[0] or entry == f"{test.get('api_version')}::{nodeid}")
 
     def match(self, test: dict[str, Any]) -> list[str]:
         """Entries covering ``test``."""

@@ -11,6 +11,7 @@ It also labels Allure results (epic = API version, feature = resource, story = r
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from datetime import UTC, datetime
@@ -193,6 +194,10 @@ class Collector:
                 curl=parts.curl or crash_parts.curl,
                 details=text[-MAX_DETAILS:],
             )
+            # Only the error itself, never the traceback's source lines (they repeat the markers).
+            named = failed_requirements(record["requirements"], crash or text)
+            if named:
+                record["failed_requirements"] = named
         if is_subtest(report) and self.current and report.nodeid != self.current:
             # Schemathesis reports each API operation as a sub-test of one pytest item.
             record["subtest_of"] = self.current
@@ -216,14 +221,15 @@ class Collector:
         record = self.tests[nodeid]
         record["outcome"] = outcomes.test_outcome(self.phases.pop(nodeid, {}), xfailed=record.pop("xfail", False))
         if record["outcome"] in (outcomes.PASSED,):
-            for key in ("message", "request", "response", "curl", "details", "failed_in"):
+            for key in ("message", "request", "response", "curl", "details", "failed_in", "failed_requirements"):
                 record.pop(key, None)
         record["resource"] = resource or self.traffic.resource_for(nodeid)
         self.done += 1
         if outcomes.counts_against(record["outcome"]):
             self.failed += 1
         stats = self.stats()
-        self.emit(event="test", nodeid=nodeid, outcome=record["outcome"], requirements=record["requirements"],
+        self.emit(event="test", nodeid=nodeid, outcome=record["outcome"],
+                  requirements=record.get("failed_requirements") or record["requirements"],
                   message=(record.get("message") or "").splitlines()[0][:200] if record.get("message") else None,
                   done=self.done, total=self.total, failed=self.failed, requests=stats.get("requests", 0),
                   waits=stats.get("rate_limit_waits", 0) + stats.get("throttle_waits", 0))
@@ -294,3 +300,11 @@ def _plain(message: str) -> str:
 def is_subtest(report: pytest.TestReport) -> bool:
     """True for a per-operation report Schemathesis emits inside one pytest item (pytest 8 and 9)."""
     return bool(getattr(report, "_schemathesis_subtest", False)) or type(report).__name__ == "SubtestReport"
+
+
+def failed_requirements(cited: list[str], text: str) -> list[str]:
+    """The cited requirement ids the failure text names (e.g. ``[ERR-404]``); empty when it names none.
+
+    A test that checks many rules (a Schemathesis run) fails only the rules its failure names.
+    """
+    return [rid for rid in cited if re.search(rf"(?<![A-Za-z0-9-]){re.escape(rid)}(?![A-Za-z0-9-])", text)]

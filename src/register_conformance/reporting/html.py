@@ -115,7 +115,7 @@ def _failures(s: Mapping[str, Any]) -> str:
     out = []
     for f in s["failures"]:
         known = f.get("baselined")
-        reqs = ", ".join(f["requirements"]) or "no requirement id"
+        reqs = ", ".join(f.get("failed_requirements") or f["requirements"]) or "no requirement id"
         out.append(
             f'<div class="failure{" known" if known else ""}" id="failure-{_e(f["id"])}">'
             f'<h3>{_badge(_TEST_VERDICT.get(f["outcome"], f["outcome"]), known)} <code>{_e(f["id"])}</code></h3>'

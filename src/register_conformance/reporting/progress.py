@@ -101,7 +101,8 @@ def summary_table(summary: Mapping[str, Any], report_dir: str) -> str:
         lines.append("Baseline entries that now pass (remove them): " + ", ".join(baseline["now_passing"]))
     if baseline and baseline["unmatched"]:
         lines.append("Baseline entries that matched no test: " + ", ".join(baseline["unmatched"]))
-    failing = sorted({rid for f in summary["failures"] if not f["baselined"] for rid in f["requirements"]})
+    failing = sorted({rid for f in summary["failures"] if not f["baselined"]
+                      for rid in f.get("failed_requirements") or f["requirements"]})
     verdict = summary["verdict"].upper()
     if failing:
         verdict += f" (failed requirements: {', '.join(failing)})"

@@ -39,7 +39,7 @@ def _tests(runs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 "resource": test.get("resource"),
                 "baselined": False,
             }
-            for key in ("reason", "message", "request", "response", "curl", "details"):
+            for key in ("reason", "message", "request", "response", "curl", "details", "failed_requirements"):
                 if test.get(key):
                     entry[key] = test[key]
             tests.append(entry)
@@ -71,17 +71,24 @@ def _requirements(tests: list[dict[str, Any]], runs: Sequence[Mapping[str, Any]]
         for version in applies.get(test["run"], ()):
             for rid in test["requirements"]:
                 by_req.setdefault((rid, version), []).append(test)
+
+    def outcome_for(rid: str, test: dict[str, Any]) -> str:
+        named = test.get("failed_requirements")
+        if outcomes.counts_against(test["outcome"]) and named and rid not in named:
+            return outcomes.PASSED  # the test failed, but on another of the rules it checks
+        return test["outcome"]
+
     rows, totals = [], {v: dict.fromkeys(outcomes.VERDICTS, 0) for v in versions}
     for rid, req in catalogue.items():
         results = {}
         for version in versions:
             hits = by_req.get((rid, version), [])
             if hits:
-                verdict = outcomes.rollup(t["outcome"] for t in hits)
+                verdict = outcomes.rollup(outcome_for(rid, t) for t in hits)
             else:
                 verdict = outcomes.NOT_APPLICABLE if version not in req.versions else outcomes.NOT_COVERED
             known = bool(hits) and verdict in ("fail", "error") and all(
-                t["baselined"] for t in hits if outcomes.counts_against(t["outcome"]))
+                t["baselined"] for t in hits if outcomes.counts_against(outcome_for(rid, t)))
             results[version] = {"verdict": verdict, "known_failure": known, "tests": [t["id"] for t in hits]}
             totals[version][verdict] += 1
         rows.append({"id": rid, "title": req.title, "level": req.level, "source": req.source, "area": req.area,
@@ -130,8 +137,9 @@ def build_summary(meta: Mapping[str, Any], runs: Sequence[Mapping[str, Any]], ca
     blocking = [t for t in tests if outcomes.counts_against(t["outcome"]) and not t["baselined"]]
     verdict = outcomes.NON_CONFORMANT if blocking else outcomes.CONFORMANT
     failures = [
-        {key: t.get(key) for key in ("id", "nodeid", "api_version", "suite", "outcome", "requirements", "message",
-                                     "request", "response", "curl", "details", "baselined")}
+        {**{key: t.get(key) for key in ("id", "nodeid", "api_version", "suite", "outcome", "requirements",
+                                        "message", "request", "response", "curl", "details", "baselined")},
+         "failed_requirements": t.get("failed_requirements") or list(t["requirements"])}
         for t in tests if outcomes.counts_against(t["outcome"])
     ]
     return {
@@ -165,7 +173,8 @@ def build_summary(meta: Mapping[str, Any], runs: Sequence[Mapping[str, Any]], ca
         "requirement_totals": requirement_totals,
         "requirements": requirements,
         "failures": failures,
-        "tests": [{k: v for k, v in t.items() if k not in ("message", "request", "response", "curl", "details")}
+        "tests": [{k: v for k, v in t.items()
+                   if k not in ("message", "request", "response", "curl", "details", "failed_requirements")}
                   for t in tests],
         "coverage": _coverage(runs, versions, matchers),
         "baseline": baseline_section,

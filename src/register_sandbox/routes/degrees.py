@@ -67,6 +67,8 @@ async def show_degree(ctx: RequestContext) -> Response:
     trainee = ctx.load_trainee()
     degree = ctx.store.get_degree(trainee.pk, ctx.path_param("degree_id"))
     if degree is None:
+        if is_active("degree-missing-200"):
+            return json_response({"data": None})
         raise ApiError(not_found(msg.DEGREE_NOT_FOUND))
     return json_response({"data": degree_object(degree)})
 
@@ -85,7 +87,11 @@ async def update_degree(ctx: RequestContext) -> Response:
     """PUT/PATCH (partial) → 200 ``{"data":<Degree>}``."""
     flow = _DegreeWrite(ctx)
     await run_checks("degrees.update", ctx.version, flow.checks())
-    row = ctx.store.update_degree(flow.degree, rules.to_data(flow.cols))
+    if is_active("degree-update-not-persisted"):  # defect: answered, never saved
+        row = flow.degree
+        row.data = rules.to_data(flow.cols)
+    else:
+        row = ctx.store.update_degree(flow.degree, rules.to_data(flow.cols))
     return json_response({"data": degree_object(row)})
 
 

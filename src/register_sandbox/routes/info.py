@@ -6,6 +6,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from register_sandbox.config import LATEST_VERSION
+from register_sandbox.defects import is_active
 from register_sandbox.pipeline import RequestContext, endpoint
 from register_sandbox.responses import JSONResponse
 
@@ -13,7 +14,8 @@ from register_sandbox.responses import JSONResponse
 @endpoint
 async def info(ctx: RequestContext) -> Response:
     """Status and the requested/latest versions."""
-    return JSONResponse({"status": "ok", "version": {"requested": ctx.requested_version, "latest": LATEST_VERSION}})
+    latest = ctx.requested_version if is_active("version-info-latest-wrong") else LATEST_VERSION
+    return JSONResponse({"status": "ok", "version": {"requested": ctx.requested_version, "latest": latest}})
 
 
 ROUTES = [Route("/api/{version}/info", info, methods=["GET"]),

@@ -7,6 +7,7 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import Route
 
+from register_sandbox.defects import is_active
 from register_sandbox.lifecycle import messages as msg
 from register_sandbox.lifecycle import placements as rules
 from register_sandbox.lifecycle.flow import run_checks
@@ -87,7 +88,8 @@ async def delete_placement(ctx: RequestContext) -> Response:
     """DELETE → 200 ``{"data":<parent Trainee>}``."""
     flow = _PlacementWrite(ctx)
     await run_checks("placements.destroy", ctx.version, flow.checks())
-    ctx.store.delete_placement(flow.placement)
+    if not is_active("placement-delete-leaves-record"):
+        ctx.store.delete_placement(flow.placement)
     trainee = ctx.store.get_trainee_by_pk(flow.trainee.pk) or flow.trainee
     return json_response({"data": trainee_object(ctx.store, trainee, ctx.version, ctx.provider)})
 

@@ -48,6 +48,8 @@ async def list_trainees(ctx: RequestContext) -> Response:
         return JSONResponse({"message": validation_message(count, "prohibited this request being run"),
                              "errors": errors}, 422)
     offset = (query.page - 1) * query.per_page
+    if is_active("index-pagination-repeats"):  # defect: off-by-one page
+        offset = max(offset - query.per_page, 0)
     total, keys = ctx.store.index(ctx.provider.pk, query.cycle, query.where, query.params, query.order,
                                   query.per_page, offset)
     meta = {"current_page": query.page, "total_pages": math.ceil(total / query.per_page) if query.per_page else 0,

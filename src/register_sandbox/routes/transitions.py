@@ -39,7 +39,7 @@ class _Withdraw(Guards):
         allowed = rules.withdraw_allowed(self.trainee.state, _itt_start(self.trainee),
                                          self.trainee.data.get("_commencement_status"),
                                          self.ctx.today(), self.ctx.version)
-        if not allowed:
+        if not allowed and not (self.trainee.state == "withdrawn" and is_active("sm-withdraw-twice")):
             raise ApiError(state_transition_error())
 
     def validate(self) -> None:
@@ -61,7 +61,7 @@ async def withdraw(ctx: RequestContext) -> Response:
     flow = _Withdraw(ctx)
     await run_checks("withdraw", ctx.version, flow.checks())
     trainee = flow.trainee
-    new_state = apply("withdraw", trainee.state)
+    new_state = "withdrawn" if trainee.state == "withdrawn" else apply("withdraw", trainee.state)
     record = rules.withdrawal_record(flow.data, ctx.version)
     with ctx.store.transaction():
         ctx.store.insert_withdrawal(trainee.pk, record)
@@ -100,6 +100,8 @@ async def defer(ctx: RequestContext) -> Response:
     await run_checks("defer", ctx.version, flow.checks())
     trainee = flow.trainee
     new_state = "deferred" if trainee.state == "deferred" else apply("defer", trainee.state)
+    if is_active("sm-defer-state-unchanged"):  # defect: the deferral fields are saved, the state is not
+        new_state = trainee.state
     ctx.store.set_state(trainee, new_state, **rules.defer_changes(flow.data))
     return _ok(ctx, trainee)
 

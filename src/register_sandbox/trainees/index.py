@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from register_sandbox.defects import is_active
 from register_sandbox.timefmt import SEEDED_CYCLES, cycle_start_year, parse_since, ts_ms
 
 STATUSES = ("course_not_yet_started", "in_training", "deferred", "awarded", "withdrawn")
@@ -54,11 +55,13 @@ def parse(query: dict[str, str], now: datetime) -> tuple[IndexQuery | None, dict
             if since is None:
                 errors.setdefault("since", []).append(f"{raw_since} is not a valid date")
             else:
-                where.append("updated_at>=?")
+                where.append("updated_at>?" if is_active("index-since-exclusive") else "updated_at>=?")
                 params.append(ts_ms(since))
 
     status = query.get("status")
     today = now.date().isoformat()
+    if status in STATUSES and is_active("index-status-filter-ignored"):
+        status = None  # defect: a valid status filter is dropped
     if status:
         if status not in STATUSES:
             errors.setdefault("status", []).append(f"{status} is not a valid status")

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from register_sandbox import reference_data as ref
+from register_sandbox.defects import is_active
 from register_sandbox.timefmt import cycle_start_year, parse_iso_date
 from register_sandbox.trainees import funding
 from register_sandbox.trainees.fields import DISABILITY_KEY, ERROR_KEYS_2025
@@ -118,8 +119,14 @@ class _Checker:
         today = self.today
         for key in ("first_names", "last_name"):
             self.required(key)
+        if is_active("robust-unicode-500"):  # defect: names go through an ASCII-only column
+            for key in ("first_names", "last_name", "middle_names"):
+                str(inp.get(key) or "").encode("ascii")
+        if is_active("robust-long-value-500") and len(str(inp.get("provider_trainee_id") or "")) > 50:
+            raise OverflowError("provider_trainee_id does not fit its column")
         for key in ("first_names", "last_name", "middle_names"):
-            self.max_len(key, 60)
+            if not is_active("valid-length-not-enforced"):
+                self.max_len(key, 60)
         self.max_len("provider_trainee_id", 50)
         self.max_len("application_id", 7)
 
@@ -137,6 +144,9 @@ class _Checker:
 
         # sex, email
         sex = self.code("sex", "sex") if self.required("sex") else None
+        if is_active("valid-code-accepted") and not blank(inp.get("sex")):
+            sex = text(inp.get("sex"))  # defect: the inclusion check's error is discarded
+            self.out.errors = [e for e in self.out.errors if not e.startswith("sex ")]
         email = inp.get("email")
         email_text = text(email)
         if blank(email):
@@ -163,7 +173,7 @@ class _Checker:
                         self.err("itt_end_date", "must be within the next 5 years")
                     if itt_end < _years_ago(today, 10):
                         self.err("itt_end_date", "must be within the last 10 years")
-                if itt_start is not None and itt_end <= itt_start:
+                if itt_start is not None and itt_end <= itt_start and not is_active("valid-cross-field-skipped"):
                     self.err("itt_end_date", "must be after itt_start_date")
         trainee_start_bad = False
         if not blank(inp.get("trainee_start_date")):

@@ -1,0 +1,36 @@
+"""How ``run`` splits the work into pytest processes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from register_conformance.commands.run import plan_runs
+from register_conformance.settings import build_settings
+
+
+def _option(command: list[str], name: str) -> str:
+    return command[command.index(name) + 1]
+
+
+def test_one_process_per_version_and_compatibility_once(tmp_path: Path) -> None:
+    settings = build_settings({"base_url": "http://127.0.0.1:9", "seed": 7, "run_id": "abc123", "rate_limit": "off"})
+    runs = plan_runs(["schema", "lifecycle", "compatibility"], ["v2025.0", "v2026.1"], settings, tmp_path,
+                     tmp_path / "suites")
+    assert [(r.label, r.api_version, r.versions) for r in runs] == [
+        ("v2025.0", "v2025.0", ["v2025.0"]),
+        ("v2026.1", "v2026.1", ["v2026.1"]),
+        ("compatibility", "v2025.0", ["v2025.0", "v2026.1"]),
+    ]
+    assert [Path(p).name for p in runs[0].paths] == ["schema", "lifecycle"]
+    commands = [r.command(None) for r in runs]
+    # distinct run ids: data created by one process never collides with another's on the same target
+    assert [_option(c, "--run-id") for c in commands] == ["abc123a", "abc123b", "abc123c"]
+    assert {_option(c, "--seed") for c in commands} == {"7"}
+    assert all(_option(c, "--rate-limit") == "off" for c in commands)
+    assert not any("--token" in c for c in commands)  # tokens travel in the environment only
+
+
+def test_compatibility_needs_both_versions(tmp_path: Path) -> None:
+    settings = build_settings({"base_url": "http://127.0.0.1:9"})
+    runs = plan_runs(["schema", "compatibility"], ["v2026.1"], settings, tmp_path, tmp_path / "suites")
+    assert [r.label for r in runs] == ["v2026.1"]

@@ -1,0 +1,80 @@
+"""summary.build_summary on hand-made run results: roll-up, attribution, verdict."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsonschema
+
+from register_conformance.reporting.baseline import Baseline
+from register_conformance.reporting.collector import failed_requirements
+from register_conformance.reporting.summary import build_summary, load_schema
+from register_conformance.reporting.traffic import OperationMatcher
+from register_conformance.requirements import Requirement
+
+CATALOGUE = {
+    rid: Requirement(rid, f"title {rid}", "core.md §1", "MUST", versions)
+    for rid, versions in (("R-A", ("v2025.0", "v2026.1")), ("R-B", ("v2025.0", "v2026.1")),
+                          ("R-C", ("v2026.1",)), ("R-D", ("v2025.0", "v2026.1")))
+}
+META: dict[str, Any] = {
+    "target": {"base_url": "http://127.0.0.1:1", "embedded_sandbox": True},
+    "api_versions": ["v2025.0"],
+    "schemas": {"v2025.0": {"file": "v2025.0.yaml", "sha256": "0" * 64, "matches_manifest": True}},
+    "tool": {"name": "register-conformance", "version": "0"},
+    "settings": {"seed": 1, "profile": "standard", "rate_limit": None, "allow_production": False,
+                 "suites": ["schema"], "run_id": "x"},
+    "started": "2026-11-27T00:00:00Z", "finished": "2026-11-27T00:00:01Z", "duration_seconds": 1.0,
+}
+
+
+def _run(*tests: dict[str, Any]) -> dict[str, Any]:
+    return {"label": "v2025.0", "api_version": "v2025.0", "tests": list(tests), "stats": {"requests": 3},
+            "traffic": [{"method": "GET", "path": "/api/v2025.0/info", "status": 200, "count": 3}]}
+
+
+def _summary(*tests: dict[str, Any], baseline: Baseline | None = None) -> dict[str, Any]:
+    matcher = OperationMatcher({"/api/{api_version}/info": {"get": {"responses": {"200": {}, "401": {}}}}})
+    data = build_summary(META, [_run(*tests)], CATALOGUE, {"v2025.0": matcher}, baseline)
+    jsonschema.validate(data, load_schema())
+    return data
+
+
+def _verdicts(data: dict[str, Any]) -> dict[str, str]:
+    return {r["id"]: r["results"]["v2025.0"]["verdict"] for r in data["requirements"]}
+
+
+def test_failure_naming_one_rule_fails_only_that_rule() -> None:
+    data = _summary(
+        {"nodeid": "suites/schema/t.py::t[GET /info]", "outcome": "failed", "requirements": ["R-A", "R-B"],
+         "failed_requirements": ["R-B"], "message": "[R-B] wrong", "curl": "curl -X GET x"},
+        {"nodeid": "suites/schema/t.py::u", "outcome": "skipped", "requirements": ["R-D"], "reason": "no TRN"},
+    )
+    assert _verdicts(data) == {"R-A": "pass", "R-B": "fail", "R-C": "not-applicable", "R-D": "skip"}
+    assert data["failures"][0]["failed_requirements"] == ["R-B"]
+    assert data["verdict"] == "non-conformant" and data["exit_code"] == 1
+    assert data["coverage"]["v2025.0"]["operations"] == [
+        {"method": "GET", "path": "/api/{api_version}/info", "documented": ["200", "401"], "observed": {"200": 3}}]
+
+
+def test_error_outranks_failure_and_unknown_failures_fail_every_cited_rule() -> None:
+    data = _summary(
+        {"nodeid": "suites/a.py::x", "outcome": "failed", "requirements": ["R-A", "R-B"], "message": "boom"},
+        {"nodeid": "suites/a.py::y", "outcome": "error", "requirements": ["R-A"], "message": "fixture broke"},
+    )
+    assert _verdicts(data)["R-A"] == "error"
+    assert _verdicts(data)["R-B"] == "fail"
+
+
+def test_baseline_by_requirement_matches_only_the_named_rule() -> None:
+    failing = {"nodeid": "suites/a.py::x", "outcome": "failed", "requirements": ["R-A", "R-B"],
+               "failed_requirements": ["R-B"], "message": "[R-B]"}
+    assert _summary(dict(failing), baseline=Baseline("b", {"R-A": ""}))["verdict"] == "non-conformant"
+    data = _summary(dict(failing), baseline=Baseline("b", {"R-B": ""}))
+    assert data["verdict"] == "conformant" and data["exit_code"] == 0
+    assert next(r for r in data["requirements"] if r["id"] == "R-B")["results"]["v2025.0"]["known_failure"]
+
+
+def test_failed_requirements_are_found_as_whole_ids() -> None:
+    text = "- ST990 [ERR-404] 404 body\nRequirement ERR-404 (core.md)"
+    assert failed_requirements(["ERR-404", "ERR-40", "ERR-4040", "SCH-STATUS"], text) == ["ERR-404"]
