@@ -18,7 +18,8 @@ schema = session_schema(current_config())
 
 @pytest.mark.requirement("SCH-NO-SERVER-ERROR", "SCH-STATUS", "SCH-CONTENT-TYPE", "SCH-RESPONSES", "SCH-NEGATIVE",
                          "SCH-AUTH", "SCH-POSITIVE-SHARE", "AUTH-401", "ERR-SHAPES", "ERR-400", "ERR-404", "ERR-409",
-                         "ERR-STE", "ERR-422-COUNT", "SHOW-KEYS", "SHOW-UNWRAPPED", "AUTH-ISOLATION", "VER-PIN")
+                         "ERR-STE", "ERR-422-COUNT", "SHOW-KEYS", "SHOW-UNWRAPPED", "AUTH-ISOLATION", "VER-PIN",
+                         "UPD-PATCH", "SCH-DELETE-GONE")
 @schema.parametrize()
 def test_operation(case, schema_run):
     """The operation answers as the overlaid schema and the facts say, for valid and invalid input."""

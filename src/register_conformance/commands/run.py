@@ -299,8 +299,16 @@ def main(args: argparse.Namespace) -> int:
         from register_conformance.reporting.scrub import scrub_tree
 
         scrub_tree(reports, secrets)
+        _remove_if_empty(reports)
     print(summary_table(summary, _display(reports)))
     return int(summary["exit_code"])
+
+
+def _remove_if_empty(reports: Path) -> None:
+    """A run stopped before any test leaves no empty folders behind."""
+    for folder in (reports / "logs", reports):
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only succeeds when empty
 
 
 def _display(path: Path) -> str:
