@@ -318,28 +318,36 @@ class NegativePolicy:
             return body
         schema = self._body_schema(case) or {}
         data_schema = self._resolve(schema).get("data", {})
-        props = self._resolve(data_schema)
         is_update = case.method.upper() in ("PUT", "PATCH") and case.path.endswith("{trainee_id}")
+        return {**body, "data": self._coerce_object(body["data"], self._resolve(data_schema), is_update)}
+
+    def _coerce_object(self, value: dict[str, Any], props: dict[str, Any], is_update: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {}
-        for key, value in body["data"].items():
+        for key, item in value.items():
             ps = props.get(key)
             if ps is None:
                 continue  # unknown keys are dropped (core.md §2.5)
-            if value is None and is_update and key not in ("course_subject_2", "course_subject_3"):
+            if item is None and is_update and key not in ("course_subject_2", "course_subject_3"):
                 continue  # nulls are ignored on update (core.md §10.3)
+            if is_update and (key in ("degrees_attributes", "placements_attributes")
+                              or (key == "training_route" and item == "")):
+                continue  # ignored on update (core.md §10.3)
             types = ps.get("type")
             types = [types] if isinstance(types, str) else list(types or [])
             scalar = [t for t in types if t in ("string", "integer", "number", "boolean")]
-            if isinstance(value, dict | list) and scalar and "array" not in types and "object" not in types:
+            if isinstance(item, dict | list) and scalar and "array" not in types and "object" not in types:
                 continue  # non-scalars fail the permit filter and are dropped
-            if isinstance(value, bool | int | float) and "string" in types and not isinstance(value, str):
-                value = str(value).lower() if isinstance(value, bool) else str(value)
-            if isinstance(value, str) and types and "integer" in types and "string" not in types:
+            if isinstance(item, bool | int | float) and "string" in types:
+                item = str(item).lower() if isinstance(item, bool) else str(item)
+            if isinstance(item, str) and types and "integer" in types and "string" not in types:
                 continue  # integer fields given strings: the cast is not pinned by the facts
-            if isinstance(value, str) and ps.get("format") == "date":
-                value = _lenient_date(value) or value
-            data[key] = value
-        return {**body, "data": data}
+            if isinstance(item, str) and ps.get("format") == "date":
+                item = _lenient_date(item) or item
+            if isinstance(item, list) and "array" in types:
+                inner = self._resolve(ps.get("items") or {})
+                item = [self._coerce_object(x, inner) if isinstance(x, dict) and inner else x for x in item]
+            data[key] = item
+        return data
 
     def applies(self, case: Any) -> bool:
         """False when the negative part of ``case`` is something the facts say the API accepts."""

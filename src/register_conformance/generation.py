@@ -105,7 +105,7 @@ class Builder:
             "training_route": route,
             "itt_start_date": start.isoformat(),
             "itt_end_date": date(start.year + rnd.randint(1, 3), 7, 31).isoformat(),
-            "course_subject_1": "",
+            s1: rnd.choice(d["secondary_subjects"]),
             "study_mode": rnd.choice(d["study_mode"]),
             "course_age_range": rnd.choice(d["secondary_age_range"]),
             "itt_aim": "202",
@@ -116,8 +116,6 @@ class Builder:
             "hesa_id": f"{rnd.randint(10**12, 10**13 - 1)}",
             "provider_trainee_id": f"conf-{self.run_id}-{n}",
         }
-        del body["course_subject_1"]
-        body[s1] = rnd.choice(d["secondary_subjects"])
         if rnd.random() < 0.3:
             body["itt_aim"] = "201"
             if rnd.random() < 0.5:

@@ -60,7 +60,8 @@ CATALOGUE: tuple[Defect, ...] = (
            "withdraw_date/withdraw_reasons", ("COMPAT-READ-ACROSS", "COMPAT-LIST-ACROSS", "COMPAT-TRANSITION-ACROSS")),
     # --- status codes ---
     Defect("create-status-200", "status-codes",
-           "POST /trainees answers 200 instead of 201", ("CREATE-VALID-ACCEPTED", "SCH-STATUS")),
+           "POST /trainees answers 200 instead of 201",
+           ("LC-CREATE-SUBMITTED", "CREATE-VALID-ACCEPTED", "SCH-STATUS")),
     Defect("recommend-status-200", "status-codes",
            "recommend-for-qts / update-qts-or-eyts-status answer 200 instead of 202",
            ("LC-RECOMMEND-202", "LC-UPDATE-QTS-202")),
@@ -69,7 +70,7 @@ CATALOGUE: tuple[Defect, ...] = (
            ("LC-DEG-NOT-FOUND", "ERR-404")),
     # --- response shapes ---
     Defect("show-wrapped-in-data", "response-shapes",
-           "GET /trainees/{id} wraps the trainee in {\"data\": ...}", ("SHOW-UNWRAPPED",)),
+           "GET /trainees/{id} wraps the trainee in {\"data\": ...}", ("SHOW-UNWRAPPED", "LC-SCHEMA")),
     Defect("shape-null-keys-dropped", "response-shapes",
            "the trainee serializer omits keys whose value is null", ("SHOW-KEYS", "SCH-RESPONSES", "LC-SCHEMA")),
     Defect("shape-trainee-id-renamed", "response-shapes",

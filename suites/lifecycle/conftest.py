@@ -43,23 +43,26 @@ def version(settings: Settings) -> str:
 
 
 @pytest.fixture(scope="session")
-def validator(settings: Settings):
+def validator(settings: Settings) -> schema_check.Validator | None:
+    """Checks each response against the overlaid schema of its operation (None if unavailable)."""
     return schema_check.response_validator(settings.api_version, settings.openapi_dir)
 
 
 @pytest.fixture
 def data(run_id: str, version: str) -> TraineeData:
+    """Builders of unique, valid request bodies in this version's field names."""
     return TraineeData(run_id, version)
 
 
 @pytest.fixture
 def dates(data: TraineeData) -> CycleDates:
+    """Today (UTC, as the service counts days) and the current academic cycle's dates."""
     return data.dates
 
 
 @pytest.fixture
 def lc(request: pytest.FixtureRequest, api: ApiClient, data: TraineeData, settings: Settings,
-       validator) -> Iterator[Lifecycle]:
+       validator: schema_check.Validator | None) -> Iterator[Lifecycle]:
     """Scenario steps as provider A; everything created is cleaned up after the test."""
     cleanup = Cleanup()
     steps = Lifecycle(api, data, validate=validator, cleanup=cleanup, trn_timeout=settings.trn_timeout)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from register_conformance.expect import expect_body, expect_status, fail
@@ -131,11 +129,11 @@ def test_degree_lookups(lc, data):
 
 
 @pytest.mark.requirement("LC-DEG-VALIDATION", "LC-REFUSED-NO-CHANGE")
-def test_degree_validation(lc, version):
+def test_degree_validation(lc, dates, version):
     """Invalid degree: exact 422 messages (the spec-pinned five-error example); no data → param-missing 422."""
     trainee = lc.new_trainee("12")
     tid = trainee["trainee_id"]
-    body = {"grade": "First", "subject": "Practical Magic", "graduation_year": date.today().year + 2,
+    body = {"grade": "First", "subject": "Practical Magic", "graduation_year": dates.today.year + 2,
             "uk_degree": "Bachelor of Arts", "institution": "University of Oxford", "country": "France"}
     expect_unprocessable(lc.add_degree(tid, body), [
         GRADUATION_YEAR_FUTURE, GRADUATION_YEAR_INVALID, SUBJECT_BLANK, GRADE_BLANK,
@@ -151,7 +149,7 @@ def test_degree_validation(lc, version):
     expect_param_missing(lc.add_degree(tid, envelope={"foo": {"bar": "x"}}))
     degree_id = trainee["degrees"][0]["degree_id"]
     expect_param_missing(lc.update_degree(tid, degree_id, envelope={"foo": {"bar": "x"}}))
-    expect_unprocessable(lc.update_degree(tid, degree_id, {"graduation_year": date.today().year + 2}),
+    expect_unprocessable(lc.update_degree(tid, degree_id, {"graduation_year": dates.today.year + 2}),
                          [GRADUATION_YEAR_FUTURE, GRADUATION_YEAR_INVALID])
     lc.expect_unchanged(trainee)
 

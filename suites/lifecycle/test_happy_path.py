@@ -16,6 +16,7 @@ from register_conformance.lifecycle.compare import (
     trn_may_arrive,
 )
 from register_conformance.lifecycle.facts import (
+    AWARDED,
     QTS_DATE_BLANK,
     QTS_DATE_INVALID,
     RECOMMENDED,
@@ -122,11 +123,14 @@ def test_happy_path_to_qts(lc, data, version, route):
         }, what="recommendation response")
         final = lc.trainee(tid)
         expect_fields(final, with_trn, changed={
-            "state": RECOMMENDED, "outcome_date": sent["qts_standards_met_date"],
+            **trn_may_arrive(recommended),  # the target may award the trainee at any time
+            "outcome_date": sent["qts_standards_met_date"],
             "recommended_for_award_at": recommended["recommended_for_award_at"],
             "updated_at": later_than(with_trn["updated_at"]),
         })
 
     with step("LC-IDX-STATUS", "a recommended trainee is still listed as in_training (core.md §7.3)"):
         if tid not in lc.index_ids(status="in_training", since=final["updated_at"]):
-            fail(f"GET /trainees?status=in_training does not list the recommended_for_award trainee {tid}")
+            now = lc.trainee(tid)
+            if now["state"] != AWARDED or tid not in lc.index_ids(status="awarded", since=final["updated_at"]):
+                fail(f"GET /trainees?status=in_training does not list the {now['state']} trainee {tid}")

@@ -9,9 +9,9 @@ reported as a leftover.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
+from register_conformance.lifecycle.data import utc_today
 from register_conformance.lifecycle.facts import LOCKED_STATES, WITHDRAWABLE_STATES, WITHDRAWN
 
 
@@ -60,7 +60,7 @@ class Cleanup:
             if left:
                 kept.append(f"{len(left)} {kind if len(left) > 1 else kind[:-1]}")
         notes = [f"{' and '.join(kept)} added by the test kept (write-locked)"] if kept else []
-        started = (trainee.get("itt_start_date") or "9999") <= date.today().isoformat()
+        started = (trainee.get("itt_start_date") or "9999") <= utc_today().isoformat()
         if state in WITHDRAWABLE_STATES and started:
             if lc.withdraw(trainee_id).status_code != 200:
                 notes.insert(0, "withdraw refused")

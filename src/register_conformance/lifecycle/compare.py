@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from register_conformance.expect import fail
-from register_conformance.lifecycle.facts import SUBMITTED, TRN_RECEIVED
+from register_conformance.lifecycle.facts import AWARDED, RECOMMENDED, SUBMITTED, TRN_RECEIVED
 
 _MISSING = object()
 
@@ -44,6 +44,10 @@ def matches(pattern: str) -> Matcher:
     return Matcher(f"a string matching {pattern}", lambda v: isinstance(v, str) and re.match(pattern, v) is not None)
 
 
+def not_before(timestamp: str) -> Matcher:
+    return Matcher(f"a timestamp not before {timestamp}", lambda v: isinstance(v, str) and v >= timestamp)
+
+
 def later_than(timestamp: str) -> Matcher:
     """An ISO-8601 UTC timestamp after ``timestamp`` (same format, so string order is time order)."""
     return Matcher(f"a timestamp later than {timestamp}", lambda v: isinstance(v, str) and v > timestamp)
@@ -60,17 +64,28 @@ NOT_NULL = Matcher("not null", lambda v: v is not None)
 
 
 def trn_may_arrive(before: Mapping[str, Any]) -> dict[str, Any]:
-    """``changed`` entries tolerating the asynchronous TRN edge (lifecycle.md §1.2, §1.4).
+    """``changed`` entries tolerating the target's asynchronous edges (lifecycle.md §1.2, §1.4).
 
     A trainee without a TRN may get one at any time: ``submitted_for_trn`` becomes ``trn_received``
     and ``trn`` is filled; a deferred or withdrawn trainee keeps its state but may get a ``trn``.
+    A ``recommended_for_award`` trainee may be awarded (state ``awarded``, ``awarded_at`` set) when
+    the target runs the award job.
     """
     out: dict[str, Any] = {}
     if before.get("trn") is None:
         out["trn"] = Matcher("null or a 7-character TRN", lambda v: v is None or TRN(v))
         if before.get("state") == SUBMITTED:
             out["state"] = any_of(SUBMITTED, TRN_RECEIVED)
+    if before.get("state") == RECOMMENDED:
+        out["state"] = any_of(RECOMMENDED, AWARDED)
+        out["awarded_at"] = Matcher("null or the award timestamp", lambda v: v is None or isinstance(v, str))
     return out
+
+
+def async_edge_seen(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
+    """True when ``after`` shows an asynchronous edge since ``before`` (TRN assigned, or awarded)."""
+    return (before.get("trn") is None and after.get("trn") is not None) or \
+        (before.get("state") == RECOMMENDED and after.get("state") == AWARDED)
 
 
 def _ok(value: Any, expected: Any) -> bool:

@@ -11,7 +11,7 @@ import itertools
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from register_conformance.lifecycle.facts import ROUTES, withdraw_date_key
@@ -49,6 +49,11 @@ class CycleDates:
         return date(start.year + 1, 7, 31) if start.month >= 8 else date(start.year, 7, 31)
 
 
+def utc_today() -> date:
+    """Today in UTC: the service's time zone (core.md §2.7)."""
+    return datetime.now(UTC).date()
+
+
 def unique_suffix(run_id: str) -> str:
     """``<run id>-<counter><random>``: unique across tests, runs and workers."""
     return f"{run_id}-{next(_COUNTER)}{uuid.uuid4().hex[:8]}"
@@ -60,7 +65,7 @@ class TraineeData:
     def __init__(self, run_id: str, version: str, today: date | None = None) -> None:
         self.run_id = run_id
         self.version = version
-        self.dates = CycleDates(today or date.today())
+        self.dates = CycleDates(today or utc_today())
 
     # -- trainees ------------------------------------------------------------------------------
     def trainee(self, route: str = "12", *, started: bool = True, degrees: list[dict] | None = None,

@@ -18,7 +18,7 @@ import pytest
 
 from register_conformance.client import ApiClient
 from register_conformance.expect import expect_json, expect_status, fail
-from register_conformance.lifecycle.compare import expect_fields, trn_may_arrive
+from register_conformance.lifecycle.compare import async_edge_seen, expect_fields, not_before, trn_may_arrive
 from register_conformance.lifecycle.data import TraineeData
 from register_conformance.lifecycle.facts import NO_TRAINEES_FOUND, SUBMITTED, TRN_RECEIVED, not_found_body
 from register_conformance.requirements import get as requirement
@@ -105,10 +105,17 @@ class Lifecycle:
         return body
 
     def expect_unchanged(self, before: dict[str, Any]) -> dict[str, Any]:
-        """Re-read the trainee and fail unless it equals ``before`` (the async TRN edge tolerated)."""
+        """Re-read the trainee and fail unless it equals ``before``.
+
+        The target's asynchronous edges (TRN assigned, award) are tolerated, including the
+        ``updated_at`` they bump; nothing else may change.
+        """
         __tracebackhide__ = True
         after = self.trainee(before["trainee_id"])
-        expect_fields(after, before, changed=trn_may_arrive(before))
+        changed = trn_may_arrive(before)
+        if async_edge_seen(before, after):
+            changed["updated_at"] = not_before(before["updated_at"])
+        expect_fields(after, before, changed=changed)
         return after
 
     def update(self, trainee_id: str, body: Any = _UNSET, *, method: str = "PUT", **kw: Any) -> httpx.Response:
