@@ -133,8 +133,12 @@ class Binder:
         degrees = trainee.get("degrees") or []
         if degrees and not fresh:
             return degrees[0]["degree_id"]
-        body = {"data": self.builder.degree(self.rnd)}
-        response = self.api.post(f"/trainees/{trainee['trainee_id']}/degrees", json=body)
+        # Degrees of one trainee must differ (409 duplicate, lifecycle.md §3.5): draw again on a conflict.
+        for _attempt in range(10):
+            body = {"data": self.builder.degree(self.rnd)}
+            response = self.api.post(f"/trainees/{trainee['trainee_id']}/degrees", json=body)
+            if response.status_code != 409:
+                break
         if response.status_code != 201:
             self.problems.append(f"creating a degree answered {response.status_code}: {response.text[:300]}")
             raise BindingError(f"creating a degree answered {response.status_code}")

@@ -368,7 +368,30 @@ class NegativePolicy:
                 coerced = self.coerce_body(case, body)
                 if not list(self._validator(schema).iter_errors(coerced)):
                     return False
+                if self._update_without_changes(case, body, coerced):
+                    return False
         return True
+
+    def _update_without_changes(self, case: Any, body: dict[str, Any], coerced: Any) -> bool:
+        """A trainee update whose permitted keys are all ignored (nulls, nested arrays) is a 200 no-op:
+        ``data`` is not empty for the API's parameter check, it just changes nothing (core.md §2.4, §10.3)."""
+        if not (case.method.upper() in ("PUT", "PATCH") and case.path.endswith("{trainee_id}")):
+            return False
+        data = body.get("data")
+        if not isinstance(data, dict) or not isinstance(coerced, dict) or coerced.get("data"):
+            return False
+        props = self._resolve(self._resolve(self._body_schema(case) or {}).get("data", {}))
+        return any(key in props for key in data)
+
+    def explain(self, case: Any) -> str:
+        """Why a negative case was still asserted: its invalid parts and the body after the API's coercions."""
+        meta = case.meta
+        components = meta.components.items() if meta else []
+        parts = sorted(str(loc.value) for loc, comp in components if comp.mode.is_negative)
+        text = f"Negative parts: {', '.join(parts) or 'none'} (NegativePolicy: still invalid after the API's coercions)"
+        if isinstance(case.body, dict):
+            text += f"\nBody as the API reads it: {json.dumps(self.coerce_body(case, case.body), default=str)[:1500]}"
+        return text
 
     def _query_valid(self, case: Any, query: dict[str, Any]) -> bool:
         op = self.root["paths"].get(case.path, {}).get(case.method.lower(), {})

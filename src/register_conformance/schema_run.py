@@ -114,8 +114,12 @@ class SchemaRun:
                                    excluded_checks=self.excluded_for(case, response),
                                    transport_kwargs=kwargs, recorder=recorder)
         except FailureGroup as exc:
-            header = describe_requirements(requirement_ids(list(exc.exceptions)))
-            raise AssertionError(redact_text(f"{header}\n\n{exc}" if header else str(exc), self.secrets)) from None
+            failures = list(exc.exceptions)
+            header = describe_requirements(requirement_ids(failures))
+            text = f"{header}\n\n{exc}" if header else str(exc)
+            if any("negative_data_rejection" in getattr(f, "checks", ()) for f in failures):
+                text += "\n" + self.policy.explain(case)
+            raise AssertionError(redact_text(text, self.secrets)) from None
 
     def call_and_validate(self, case: Any) -> Any:
         """Send ``case`` through the session, record its status, validate it."""

@@ -96,3 +96,12 @@ def test_operation_stats_shares() -> None:
     assert row["requests"] == 5 and row["share_2xx"] == 0.4
     assert row["positive_requests"] == 3 and row["positive_share_2xx"] == 0.667
     assert any("POST /x" in line for line in stats.lines())
+
+
+def test_update_with_only_ignored_keys_is_not_negative(schema) -> None:
+    """{"data": {"first_names": null}} on PUT is a 200 no-op for the API (nulls ignored, data not empty)."""
+    policy = NegativePolicy(schema.raw_schema)
+    put = case_for(schema, "/api/{api_version}/trainees/{trainee_id}", "PUT",
+                   body={"data": {"first_names": None, "degrees_attributes": [{"graduation_year": True}]}})
+    assert policy.coerce_body(put, put.body) == {"data": {}}
+    assert policy._update_without_changes(put, put.body, policy.coerce_body(put, put.body))

@@ -37,7 +37,8 @@ details{margin:6px 0}summary{cursor:pointer}
 .failure{border-left:5px solid #d4351c;background:#fff;padding:8px 12px;margin:12px 0}
 .failure.known{border-left-color:#f47738}
 .muted{color:#666}code{font-size:12px}
-ul.tests{margin:0;padding-left:16px;font-size:12px}
+ul.tests{margin:0;padding-left:16px;font-size:12px;word-break:break-all}
+.banner.pass,.banner.fail{color:#fff}
 """
 
 _TEST_VERDICT = {"passed": "pass", "failed": "fail", "skipped": "skip", "error": "error"}
