@@ -1,4 +1,7 @@
 """Root conftest: loads the Register API conformance plugin (options, fixtures, safety, requirements)."""
 
-pytest_plugins = ("register_conformance.plugin",
-                  "register_conformance.selection")  # --requirement ID[,ID]
+pytest_plugins = (
+    "register_conformance.plugin",
+    "register_conformance.selection",  # --requirement ID[,ID]
+    "pytester",  # fixtures for the plugin's own tests (tests/harness); inert otherwise
+)

@@ -167,6 +167,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 "pass --allow-production (or mark the test nondestructive) to run it"))
 
 
+def _redact_report(report: pytest.TestReport, secrets: tuple[str, ...]) -> None:
+    """Last line of defence: no token in what pytest prints or writes (terminal, JUnit, allure)."""
+    from register_conformance.redaction import redact_text
+
+    if report.longrepr is not None:
+        text = str(report.longrepr)
+        if any(s in text for s in secrets):
+            report.longrepr = redact_text(text, secrets)
+    report.sections = [(name, redact_text(content, secrets)) for name, content in report.sections]
+
+
 def requirement_ids(item: pytest.Item) -> list[str]:
     """Requirement ids cited by ``item`` (all ``requirement`` markers, closest last)."""
     ids: list[str] = []
@@ -175,10 +186,39 @@ def requirement_ids(item: pytest.Item) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
+def _redact_exception(exc: BaseException, secrets: tuple[str, ...]) -> None:
+    """Best effort: scrub secrets from an exception's args and notes before any reporter reads them."""
+    from register_conformance.redaction import redact_text
+
+    seen: set[int] = set()
+    stack = [exc]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        try:
+            if any(isinstance(a, str) and any(s in a for s in secrets) for a in current.args):
+                current.args = tuple(redact_text(a, secrets) if isinstance(a, str) else a for a in current.args)
+            notes = getattr(current, "__notes__", None)
+            if notes:
+                current.__notes__ = [redact_text(str(n), secrets) for n in notes]
+        except (AttributeError, TypeError):
+            pass
+        stack.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+        stack.extend(getattr(current, "exceptions", ()) or ())
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    settings = item.config.stash.get(SETTINGS_KEY, None)
+    secrets = settings.secrets if settings else ()
+    if secrets and call.excinfo is not None:
+        _redact_exception(call.excinfo.value, secrets)
     outcome = yield
     report = outcome.get_result()
+    if secrets:
+        _redact_report(report, secrets)
     ids = requirement_ids(item)
     if ids and report.failed:
         known = catalogue()

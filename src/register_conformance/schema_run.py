@@ -67,6 +67,7 @@ class SchemaRun:
         self.checks = [error_body_conformance, *(checks or [])]
         self.secrets = tuple(s for s in secrets if s)
         self.auth_confirmed: set[str] = set()
+        self.stateful_failures: list[str] = []
 
     def excluded_for(self, case: Any, response: Any) -> list[Callable[..., Any]]:
         """Built-in checks that do not apply to ``case``.
@@ -130,6 +131,17 @@ class SchemaRun:
         self.validate(case, response)
         return response
 
+    def run_state_machine(self, settings: Any) -> None:
+        """Run the stateful phase; report the first check failure even if Hypothesis' replay diverged."""
+        __tracebackhide__ = True
+        self.stateful_failures.clear()
+        try:
+            self.state_machine().run(settings=settings)
+        except Exception as exc:
+            if self.stateful_failures:
+                raise AssertionError(self.stateful_failures[0]) from None
+            raise AssertionError(redact_text(f"{type(exc).__name__}: {exc}", self.secrets)) from None
+
     def state_machine(self) -> type:
         """The schema's state machine, sending through our session and running our checks."""
         run = self
@@ -147,6 +159,12 @@ class SchemaRun:
                                   **kwargs: Any) -> None:
                 __tracebackhide__ = True
                 run.skip_if_rate_limited(response)
-                run.validate(case, response, kwargs, recorder=getattr(self, "recorder", None))
+                try:
+                    run.validate(case, response, kwargs, recorder=getattr(self, "recorder", None))
+                except AssertionError as exc:
+                    # Hypothesis replays a failing scenario against a server whose state has moved on, which
+                    # can end in a "Flaky" error hiding this failure; keep it so the test can report it.
+                    run.stateful_failures.append(str(exc))
+                    raise
 
         return RegisterStateMachine

@@ -13,12 +13,11 @@ from register_conformance.loader import profile
 
 
 @pytest.mark.requirement("SCH-STATEFUL", "SCH-NO-SERVER-ERROR", "SCH-STATUS", "SCH-RESPONSES", "SHOW-KEYS",
-                         "ERR-SHAPES", "AUTH-ISOLATION")
+                         "ERR-SHAPES", "AUTH-ISOLATION", "SCH-DELETE-GONE")
 def test_stateful(schema_run, settings):
     """Linked operations work on the resources their producers return; deleted resources are gone."""
     prof = profile(settings.profile)
-    machine = schema_run.state_machine()
-    machine.run(settings=hypothesis.settings(
+    schema_run.run_state_machine(hypothesis.settings(
         max_examples=prof.stateful_examples,
         stateful_step_count=prof.stateful_steps,
         deadline=None,

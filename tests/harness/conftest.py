@@ -1,3 +1,1 @@
-"""Unit tests of the harness (no target needed)."""
-
-pytest_plugins = ("pytester",)
+"""Unit tests of the harness (no target needed). ``pytester`` is enabled in the root conftest."""

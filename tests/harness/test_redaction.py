@@ -63,3 +63,22 @@ def test_requirement_failure_message_is_redacted() -> None:
     text = str(info.value)
     assert "[AUTH-401]" in text and "Requirement AUTH-401" in text
     assert TOKEN not in text and "$REGISTER_API_TOKEN" in text
+
+
+def test_plugin_scrubs_tokens_from_any_failure_report(pytester: pytest.Pytester,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Last line of defence: whatever an exception says, pytest's report and JUnit never show the token."""
+    monkeypatch.setenv("REGISTER_API_TOKEN", TOKEN)
+    pytester.makeconftest('pytest_plugins = ("register_conformance.plugin",)')
+    pytester.makepyfile(f"""
+def test_leaky():
+    exc = RuntimeError("strategy(headers={{'Authorization': 'Bearer {TOKEN}'}})")
+    exc.add_note("note {TOKEN}")
+    raise exc
+""")
+    junit = pytester.path / "junit.xml"
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", f"--junitxml={junit}")
+    result.assert_outcomes(failed=1)
+    text = result.stdout.str() + junit.read_text()
+    assert "RuntimeError" in text and REDACTED in text
+    assert TOKEN not in text
