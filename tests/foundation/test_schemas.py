@@ -19,7 +19,7 @@ def test_found_in_shared_folder_and_matches_manifest(monkeypatch: pytest.MonkeyP
 
 
 def test_explicit_folder_wins_and_does_not_fall_back(tmp_path: Path) -> None:
-    with pytest.raises(ConfigurationError, match="v2025.0.yaml not found .*--openapi-dir"):
+    with pytest.raises(ConfigurationError, match=r"v2025\.0\.yaml not found .*--openapi-dir"):
         schemas.locate("v2025.0", tmp_path)
 
 
