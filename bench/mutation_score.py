@@ -64,7 +64,8 @@ class Outcome:
 
 
 # -- our suites --------------------------------------------------------------------------------------
-def _plan(defect: str | None, versions_mode: str) -> list[tuple[str, tuple[str, ...]]]:
+def _plan(defect: str | None, versions_mode: str,
+          suites: tuple[str, ...] = ("schema", "lifecycle")) -> list[tuple[str, tuple[str, ...]]]:
     """(version, suites) runs for one defect: per-version suites, plus compatibility when relevant."""
     ids = BY_NAME[defect].requirement_ids if defect else ()
     compat = defect is None or any(i.startswith("COMPAT") for i in ids)
@@ -72,23 +73,24 @@ def _plan(defect: str | None, versions_mode: str) -> list[tuple[str, tuple[str, 
         versions = VERSIONS
     else:
         versions = (TARGETS[defect].version,) if defect in TARGETS else ("v2026.1",)
-    runs = [(v, ("schema", "lifecycle")) for v in versions]
+    runs = [(v, suites) for v in versions]
     if compat:
         runs.append(("v2025.0", ("compatibility",)))
     return runs
 
 
-def run_ours(defect: str | None, profile: str, versions_mode: str, timeout: float, seed: int) -> Outcome:
+def run_ours(defect: str | None, profile: str, versions_mode: str, timeout: float, seed: int,
+             suites: tuple[str, ...] = ("schema", "lifecycle")) -> Outcome:
     ids = BY_NAME[defect].requirement_ids if defect else ()
     detected = failed = False
     requests, seconds, runs = 0, 0.0, []
-    for version, suites in _plan(defect, versions_mode):
-        run = run_suites(defect=defect, version=version, suites=suites, profile=profile, timeout=timeout, seed=seed)
+    for version, chosen in _plan(defect, versions_mode, suites):
+        run = run_suites(defect=defect, version=version, suites=chosen, profile=profile, timeout=timeout, seed=seed)
         detected |= bool(ids) and run.detects(ids)
         failed |= run.exit_code != 0
         requests += run.requests
         seconds += run.seconds
-        runs.append({"version": version, "suites": list(suites), "exit_code": run.exit_code,
+        runs.append({"version": version, "suites": list(chosen), "exit_code": run.exit_code,
                      "timed_out": run.timed_out, "requests": run.requests, "seconds": round(run.seconds, 1),
                      "tests": len(run.tests), "failed_tests": len(run.failures),
                      "cited": sorted(run.cited())})
@@ -161,7 +163,8 @@ def table(results: dict) -> str:
     tools = list(results["tools"])
     families = sorted({f for t in tools for f in results["tools"][t]["summary"]["families"]})
     rows = [("", *tools)]
-    for key, label in (("score", "detected"), ("seconds", "wall time (s)"), ("requests", "requests"),
+    for key, label in (("score", "detected"), ("elapsed", "elapsed (s, --jobs)"), ("seconds", "process time (s)"),
+                       ("requests", "requests"),
                        ("requests_per_defect_run", "requests / defect run"),
                        ("requests_per_detected_defect", "requests / detected defect")):
         row = [label]
@@ -192,8 +195,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--st-version", default="v2026.1", help="API version of the Schemathesis baseline")
     parser.add_argument("--run-timeout", type=float, default=900.0, help="seconds per pytest/schemathesis process")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--suites", default="schema,lifecycle",
+                        help="per-version suites of our runs (default schema,lifecycle)")
+    parser.add_argument("--from-json", metavar="PATH", help="only print the table of an earlier result file")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "mutation_score.json"))
     args = parser.parse_args(argv)
+    if args.from_json:
+        print(table(json.loads(Path(args.from_json).read_text(encoding="utf-8"))))
+        return 0
+    suites = tuple(x.strip() for x in args.suites.split(",") if x.strip())
+    label = "" if suites == ("schema", "lifecycle") else f"[{'+'.join(suites)}]"
     names = [n.strip() for n in args.defects.split(",")] if args.defects else [d.name for d in CATALOGUE]
     unknown = [n for n in names if n not in BY_NAME]
     if unknown:
@@ -209,12 +220,12 @@ def main(argv: list[str] | None = None) -> int:
         for prof in profiles:
             t0 = time.monotonic()
             jobs = [None, *names]
-            outcomes = list(pool.map(lambda d, p=prof: run_ours(d, p, args.versions, args.run_timeout, args.seed),
-                                     jobs))
-            results["tools"][f"suite:{prof}"] = {"summary": {**summarise(outcomes),
+            outcomes = list(pool.map(
+                lambda d, p=prof: run_ours(d, p, args.versions, args.run_timeout, args.seed, suites), jobs))
+            results["tools"][f"suite:{prof}{label}"] = {"summary": {**summarise(outcomes),
                                                              "elapsed": round(time.monotonic() - t0, 1)},
                                                  "outcomes": [asdict(o) for o in outcomes]}
-            print(f"[{prof}] {results['tools'][f'suite:{prof}']['summary']['detected']}/{len(names)} detected "
+            print(f"[{prof}] {results['tools'][f'suite:{prof}{label}']['summary']['detected']}/{len(names)} detected "
                   f"in {time.monotonic() - t0:.0f}s", flush=True)
         if not args.no_schemathesis:
             t0 = time.monotonic()

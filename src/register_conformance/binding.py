@@ -133,12 +133,21 @@ class Binder:
         degrees = trainee.get("degrees") or []
         if degrees and not fresh:
             return degrees[0]["degree_id"]
-        # Degrees of one trainee must differ (409 duplicate, lifecycle.md §3.5): draw again on a conflict.
-        for _attempt in range(10):
+        # Degrees of one trainee must differ (409 duplicate, lifecycle.md §3.5). Subject and graduation year
+        # are always compared, so a pair no existing degree has cannot be a duplicate; fuzzed cases may have
+        # added many degrees to this trainee, so read them after a conflict and draw outside them.
+        taken: set[tuple[str, str]] = set()
+        for attempt in range(10):
             body = {"data": self.builder.degree(self.rnd)}
+            if (str(body["data"]["subject"]), str(body["data"]["graduation_year"])) in taken:
+                continue
             response = self.api.post(f"/trainees/{trainee['trainee_id']}/degrees", json=body)
             if response.status_code != 409:
                 break
+            if attempt == 0:
+                listed = self.api.get(f"/trainees/{trainee['trainee_id']}/degrees")
+                taken = {(str(d.get("subject")), str(d.get("graduation_year"))) for d in _objects(listed.json())
+                         } if listed.status_code == 200 else set()
         if response.status_code != 201:
             self.problems.append(f"creating a degree answered {response.status_code}: {response.text[:300]}")
             raise BindingError(f"creating a degree answered {response.status_code}")

@@ -1,8 +1,8 @@
 """Deliberate, named faults the sandbox can switch on (``--defect NAME``).
 
-The meta-tests run the conformance suite against a faulted sandbox and check that exactly the
-requirement ids a defect names fail. Adding a defect: one ``Defect(...)`` entry in ``CATALOGUE``
-and one ``if is_active("name"):`` in the code path it breaks.
+The meta-tests (tests/meta) run the conformance suite against a faulted sandbox and check that it
+fails with a failure citing one of the requirement ids the defect names. Adding a defect: one
+``Defect(...)`` entry in ``CATALOGUE`` and one ``if is_active("name"):`` in the code path it breaks.
 """
 
 from __future__ import annotations
@@ -177,5 +177,5 @@ def is_active(name: str) -> bool:
 
 
 def catalogue_lines() -> list[str]:
-    """The catalogue as tab-separated ``name  family  description`` lines."""
-    return [f"{d.name}\t{d.family}\t{d.description}" for d in CATALOGUE]
+    """The catalogue as tab-separated ``name  family  description  requirement ids`` lines."""
+    return [f"{d.name}\t{d.family}\t{d.description}\t{','.join(d.requirement_ids)}" for d in CATALOGUE]

@@ -34,3 +34,14 @@ def test_compatibility_needs_both_versions(tmp_path: Path) -> None:
     settings = build_settings({"base_url": "http://127.0.0.1:9"})
     runs = plan_runs(["schema", "compatibility"], ["v2026.1"], settings, tmp_path, tmp_path / "suites")
     assert [r.label for r in runs] == ["v2026.1"]
+
+
+def test_certify_leaves_fuzzing_out_unless_asked(tmp_path: Path) -> None:
+    from register_conformance.commands.run import plan_suites
+
+    for name in ("schema", "lifecycle", "compatibility"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "test_x.py").write_text("def test_x():\n    pass\n")
+    assert plan_suites(None, tmp_path, "standard") == ["schema", "lifecycle", "compatibility"]
+    assert plan_suites(None, tmp_path, "certify") == ["lifecycle", "compatibility"]
+    assert plan_suites(["schema"], tmp_path, "certify") == ["schema"]
