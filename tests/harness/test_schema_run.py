@@ -130,3 +130,38 @@ def _via(throttled: ThrottledAdapter, stub: StubAdapter, request: requests.Prepa
     return send_with_retries(lambda: stub.send(request), throttle=throttled.throttle, stats=throttled.stats,
                              max_retries=throttled.retry_budget, sleep=throttled.sleep, status=lambda r: r.status_code,
                              header=lambda r, n: r.headers.get(n), discard=lambda r: None)
+
+
+def _diverging_machine(run: SchemaRun, failures: list[str], calls: list[int]):
+    from hypothesis.errors import FlakyStrategyDefinition
+
+    class Machine:
+        @staticmethod
+        def run(settings=None) -> None:
+            calls.append(1)
+            run.stateful_failures.extend(failures)
+            raise FlakyStrategyDefinition("Inconsistent data generation!")
+
+    return lambda: Machine
+
+
+def test_diverging_generation_is_retried_then_skipped_not_failed(schema) -> None:
+    import pytest
+
+    run = run_for(schema, lambda request: None)
+    calls: list[int] = []
+    run.state_machine = _diverging_machine(run, [], calls)
+    with pytest.raises(pytest.skip.Exception, match="no check failed"):
+        run.run_state_machine(None)
+    assert len(calls) == 3
+
+
+def test_diverging_generation_after_a_check_failure_reports_the_failure(schema) -> None:
+    import pytest
+
+    run = run_for(schema, lambda request: None)
+    calls: list[int] = []
+    run.state_machine = _diverging_machine(run, ["[ERR-SHAPES] wrong 404 body"], calls)
+    with pytest.raises(AssertionError, match=r"\[ERR-SHAPES\] wrong 404 body"):
+        run.run_state_machine(None)
+    assert len(calls) == 1
