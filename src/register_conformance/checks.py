@@ -281,6 +281,14 @@ def _lenient_date(value: str) -> str | None:
     return None
 
 
+#: Trainee fields required on create (core.md §9.3): an empty string for one of them fails on update too.
+CREATE_REQUIRED = frozenset({
+    "first_names", "last_name", "date_of_birth", "sex", "email", "training_route", "itt_start_date", "itt_end_date",
+    "course_subject_1", "course_subject_one", "study_mode", "hesa_id", "itt_aim", "course_year", "course_age_range",
+    "fund_code", "funding_method",
+})
+
+
 class NegativePolicy:
     """Decide whether a negative case's invalid part survives the API's documented coercions."""
 
@@ -332,6 +340,8 @@ class NegativePolicy:
             if is_update and (key in ("degrees_attributes", "placements_attributes")
                               or (key == "training_route" and item == "")):
                 continue  # ignored on update (core.md §10.3)
+            if is_update and item == "" and key not in CREATE_REQUIRED:
+                continue  # "" is kept on update; only required fields are pinned to fail (core.md §10.3)
             types = ps.get("type")
             types = [types] if isinstance(types, str) else list(types or [])
             scalar = [t for t in types if t in ("string", "integer", "number", "boolean")]

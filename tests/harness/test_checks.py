@@ -105,3 +105,11 @@ def test_update_with_only_ignored_keys_is_not_negative(schema) -> None:
                    body={"data": {"first_names": None, "degrees_attributes": [{"graduation_year": True}]}})
     assert policy.coerce_body(put, put.body) == {"data": {}}
     assert policy._update_without_changes(put, put.body, policy.coerce_body(put, put.body))
+
+
+def test_update_drops_empty_optional_fields_but_keeps_empty_required_ones(schema) -> None:
+    """On update "" is kept: only fields required on create are pinned to fail (core.md §10.3)."""
+    policy = NegativePolicy(schema.raw_schema)
+    put = case_for(schema, "/api/{api_version}/trainees/{trainee_id}", "PUT")
+    body = {"data": {"first_names": [], "trainee_start_date": "", "sex": ""}}
+    assert policy.coerce_body(put, body) == {"data": {"sex": ""}}
