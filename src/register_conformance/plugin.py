@@ -247,6 +247,22 @@ def make_client(config: pytest.Config, token: str | None) -> ApiClient:
                      throttle=config.stash[THROTTLE_KEY], secrets=s.secrets)
 
 
+def preflight_or_exit(config: pytest.Config) -> None:
+    """GET /info once; a missing or wrong target stops the whole run with one line and exit code 2."""
+    from register_conformance.preflight import preflight
+
+    settings = config.stash[SETTINGS_KEY]
+    if not settings.base_url:
+        pytest.exit("no target: pass --base-url or set REGISTER_BASE_URL", returncode=2)
+    client = make_client(config, settings.token)
+    try:
+        preflight(client)
+    except ConformanceError as exc:
+        pytest.exit(f"preflight failed: {exc}", returncode=2)
+    finally:
+        client.close()
+
+
 @pytest.fixture(scope="session")
 def api(pytestconfig: pytest.Config, settings: Settings) -> Iterator[ApiClient]:
     """Client authenticated as provider A for the configured version."""

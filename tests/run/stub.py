@@ -62,19 +62,11 @@ PYTEST_INI = textwrap.dedent("""\
 """)
 SUITES_CONFTEST = textwrap.dedent('''\
     import pytest
-    from register_conformance.errors import ConformanceError
-    from register_conformance.plugin import make_client
-    from register_conformance.preflight import preflight
+    from register_conformance.plugin import preflight_or_exit
 
     @pytest.fixture(scope="session", autouse=True)
-    def _preflight(pytestconfig, settings):
-        client = make_client(pytestconfig, settings.token)
-        try:
-            preflight(client)
-        except ConformanceError as exc:
-            pytest.exit(f"preflight failed: {exc}", returncode=2)
-        finally:
-            client.close()
+    def _preflight(pytestconfig):
+        preflight_or_exit(pytestconfig)
 ''')
 PASSING = textwrap.dedent('''\
     import pytest
