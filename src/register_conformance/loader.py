@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from register_conformance.errors import ConfigurationError
 from register_conformance.overlay import load_overlaid
 
-#: Built-in Schemathesis checks this suite runs (issue 4); everything else is disabled.
+#: Built-in Schemathesis checks this suite runs; everything else is disabled.
 ENABLED_CHECKS: tuple[str, ...] = (
     "not_a_server_error",
     "status_code_conformance",

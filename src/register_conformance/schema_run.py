@@ -12,11 +12,11 @@ from typing import Any
 import requests
 
 from register_conformance.binding import Binder
-from register_conformance.checks import NegativePolicy, error_body_conformance
 from register_conformance.redaction import redact_text
+from register_conformance.schema_checks import NegativePolicy, error_body_conformance
 from register_conformance.stats import OperationStats
 
-#: Responses that mean "the target is rate limiting us", never non-conformance (issue 4).
+#: Responses that mean "the target is rate limiting us", never non-conformance.
 RATE_LIMITED = 429
 #: Requirement behind each built-in Schemathesis check (ours carry their id themselves).
 CHECK_REQUIREMENTS: dict[str, str] = {

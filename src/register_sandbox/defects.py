@@ -23,7 +23,7 @@ class Defect:
 
 CATALOGUE: tuple[Defect, ...] = (
     # Families: authentication, authorisation, versioning, status-codes, response-shapes, validation,
-    # state-machine, sub-resources, index, robustness, persistence (issue 8). Requirement ids are those the
+    # state-machine, sub-resources, index, robustness, persistence. Requirement ids are those the
     # suites cite; tests/meta checks that the suite fails on each defect with one of them.
     # --- authentication ---
     Defect("auth-lowercase-bearer-accepted", "authentication",

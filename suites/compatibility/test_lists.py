@@ -8,7 +8,7 @@ import pytest
 
 from register_conformance.expect import expect_json, expect_status, fail
 
-from .checks import assert_same_trainee
+from .cross_reads import assert_same_trainee
 from .data import V2025, V2026
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from register_conformance.expect import expect_json, expect_messages, expect_status
 
-from .checks import assert_same_trainee, show_both
+from .cross_reads import assert_same_trainee, show_both
 from .data import V2025, V2026, degree, in_version, placement, trainee
 
 ORIGINS = pytest.mark.parametrize("origin", [V2025, V2026], ids=["created-in-v2025.0", "created-in-v2026.1"])

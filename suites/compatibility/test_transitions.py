@@ -6,7 +6,7 @@ import pytest
 
 from register_conformance.expect import expect_json, expect_status
 
-from .checks import require, show, show_both
+from .cross_reads import require, show, show_both
 from .data import DEFER_DATE, TO_2025, V2025, V2026, WITHDRAWAL_DATE
 
 REASONS = ["did_not_make_progress"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from register_conformance.expect import expect_status, fail
-from register_conformance.lifecycle.checks import expect_state_transition_error, expect_unprocessable
 from register_conformance.lifecycle.compare import (
     expect_fields,
     expect_values,
@@ -13,6 +12,7 @@ from register_conformance.lifecycle.compare import (
     trn_may_arrive,
     withdrawn_fields,
 )
+from register_conformance.lifecycle.error_bodies import expect_state_transition_error, expect_unprocessable
 from register_conformance.lifecycle.facts import (
     DEFER_STATE,
     DEFERRED,

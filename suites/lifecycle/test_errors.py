@@ -7,7 +7,7 @@ import secrets
 import pytest
 
 from register_conformance.expect import expect_body, expect_status, fail
-from register_conformance.lifecycle.checks import (
+from register_conformance.lifecycle.error_bodies import (
     expect_not_found,
     expect_param_missing,
     expect_unauthorized,

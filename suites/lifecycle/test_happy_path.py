@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from register_conformance.expect import expect_status, fail
-from register_conformance.lifecycle.checks import expect_param_missing, expect_unprocessable
 from register_conformance.lifecycle.compare import (
     TRN,
     expect_fields,
@@ -15,6 +14,7 @@ from register_conformance.lifecycle.compare import (
     matches,
     trn_may_arrive,
 )
+from register_conformance.lifecycle.error_bodies import expect_param_missing, expect_unprocessable
 from register_conformance.lifecycle.facts import (
     AWARDED,
     QTS_DATE_BLANK,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from register_conformance.expect import expect_body, expect_status, fail
-from register_conformance.lifecycle.checks import expect_not_found
+from register_conformance.lifecycle.error_bodies import expect_not_found
 from register_conformance.lifecycle.facts import NO_TRAINEES_FOUND
 
 FAR_FUTURE = "2099-01-01T00:00:00Z"

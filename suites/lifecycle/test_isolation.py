@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from register_conformance.expect import expect_body, expect_status, fail
-from register_conformance.lifecycle.checks import expect_not_found
+from register_conformance.lifecycle.error_bodies import expect_not_found
 from register_conformance.lifecycle.facts import TRAINEE_NOT_FOUND
 from register_conformance.lifecycle.operations import trainee_operations
 from register_conformance.lifecycle.steps import step

@@ -11,13 +11,13 @@ from datetime import timedelta
 import pytest
 
 from register_conformance.expect import expect_json, expect_status, fail
-from register_conformance.lifecycle.checks import (
+from register_conformance.lifecycle.compare import any_of, expect_values, later_than
+from register_conformance.lifecycle.error_bodies import (
     expect_not_found,
     expect_param_missing,
     expect_state_transition_error,
     expect_unprocessable,
 )
-from register_conformance.lifecycle.compare import any_of, expect_values, later_than
 from register_conformance.lifecycle.facts import (
     ANOTHER_REASON_BLANK,
     AWARDED,

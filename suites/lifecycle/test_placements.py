@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from register_conformance.expect import expect_body, expect_status, fail
-from register_conformance.lifecycle.checks import expect_not_found, expect_param_missing, expect_unprocessable
 from register_conformance.lifecycle.compare import expect_fields, expect_values, has_ids, matches
+from register_conformance.lifecycle.error_bodies import expect_not_found, expect_param_missing, expect_unprocessable
 from register_conformance.lifecycle.facts import (
     NAME_BLANK,
     PLACEMENT_KEYS,

@@ -15,11 +15,11 @@ import requests
 
 from register_conformance import binding
 from register_conformance.binding import Binder
-from register_conformance.checks import make_deleted_is_gone_check, make_isolation_check, make_trainee_keys_check
 from register_conformance.client import ApiClient
 from register_conformance.generation import Builder
 from register_conformance.loader import profile
 from register_conformance.plugin import session_schema
+from register_conformance.schema_checks import make_deleted_is_gone_check, make_isolation_check, make_trainee_keys_check
 from register_conformance.schema_run import SchemaRun
 from register_conformance.settings import Settings
 from register_conformance.stats import OperationStats

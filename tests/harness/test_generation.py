@@ -8,9 +8,9 @@ from datetime import date
 import jsonschema
 import pytest
 
-from register_conformance.checks import NegativePolicy
 from register_conformance.generation import Builder, cycle_start, itt_start
 from register_conformance.overlay import load_overlaid
+from register_conformance.schema_checks import NegativePolicy
 
 TODAY = date(2026, 11, 27)
 

@@ -83,7 +83,7 @@ def test_official_examples_are_replaced_by_valid_ones() -> None:
 def test_every_example_is_valid_against_its_schema(version: str) -> None:
     import jsonschema
 
-    from register_conformance.checks import NegativePolicy
+    from register_conformance.schema_checks import NegativePolicy
 
     document = load_overlaid(version)
     root = NegativePolicy(document).root  # JSON Schema form (nullable -> null); examples stripped

@@ -46,8 +46,8 @@ def test_schemathesis_case_repr_hides_the_header() -> None:
 def test_requirement_failure_message_is_redacted() -> None:
     import requests
 
-    from register_conformance.checks import RequirementFailure, error_body_conformance
     from register_conformance.loader import load_schema
+    from register_conformance.schema_checks import RequirementFailure, error_body_conformance
 
     schema = load_schema("v2026.1", "http://127.0.0.1:9", token=TOKEN)
     case = schema["/api/{api_version}/info"]["GET"].Case(path_parameters={"api_version": "v2026.1"})

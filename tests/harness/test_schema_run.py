@@ -9,9 +9,9 @@ import pytest
 import requests
 from requests.adapters import BaseAdapter
 
-from register_conformance.checks import make_trainee_keys_check
 from register_conformance.client import RequestStats, Throttle, ThrottledAdapter
 from register_conformance.loader import load_schema
+from register_conformance.schema_checks import make_trainee_keys_check
 from register_conformance.schema_run import SchemaRun
 from register_conformance.stats import OperationStats
 

@@ -1,4 +1,4 @@
-"""Mutation meta-tests (issue 8): the suites pass on the clean sandbox and fail on every catalogue defect.
+"""Mutation meta-tests: the suites pass on the clean sandbox and fail on every catalogue defect.
 
 Each defect runs against a fresh sandbox process with the quick profile and only the tests citing
 the defect's requirement ids (``--requirement``); at least one failure must cite one of those ids

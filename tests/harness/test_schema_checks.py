@@ -8,13 +8,13 @@ import pytest
 import requests
 from schemathesis.core.transport import Response
 
-from register_conformance.checks import (
+from register_conformance.loader import load_schema
+from register_conformance.schema_checks import (
     STE_MESSAGE,
     NegativePolicy,
     RequirementFailure,
     error_body_conformance,
 )
-from register_conformance.loader import load_schema
 from register_conformance.stats import OperationStats
 
 

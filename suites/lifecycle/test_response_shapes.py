@@ -1,6 +1,6 @@
 """Trainee response shapes through the lifecycle client (every response is validated against the schema).
 
-Added for issue 8 so that shape defects (a dropped or renamed key, a wrong date format, a wrong content
+Here so that shape defects (a dropped or renamed key, a wrong date format, a wrong content
 type, a wrapped show) are caught in seconds, without the generated schema run.
 """
 

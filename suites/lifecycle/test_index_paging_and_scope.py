@@ -1,7 +1,4 @@
-"""GET /trainees details the mutation meta-tests showed untested: distinct pages, start-cycle scoping (core.md §7).
-
-Added for issue 8.
-"""
+"""GET /trainees details the mutation meta-tests showed untested: distinct pages, start-cycle scoping (core.md §7)."""
 
 from __future__ import annotations
 

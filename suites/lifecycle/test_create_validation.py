@@ -1,6 +1,6 @@
 """Create-validation, duplicates and robustness details the mutation meta-tests showed untested (core.md §9.5, §14).
 
-Added for issue 8: an unknown code, over-long names, the itt_end_date/itt_start_date cross-field rule,
+Covers: an unknown code, over-long names, the itt_end_date/itt_start_date cross-field rule,
 duplicate detection, and legal-but-unusual input (non-ASCII names, over-long ids, malformed JSON)
 that must never give a 5xx.
 """

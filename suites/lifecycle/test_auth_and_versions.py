@@ -1,6 +1,6 @@
 """Authentication and versioning details the mutation meta-tests showed untested (core.md §1.4, §1.5, §3.1).
 
-Added for issue 8: a lower-case ``bearer`` prefix, an unknown token, a version outside the allow-list
+Covers: a lower-case ``bearer`` prefix, an unknown token, a version outside the allow-list
 and the exact ``/info`` body.
 """
 
@@ -11,7 +11,7 @@ import secrets
 import pytest
 
 from register_conformance.expect import expect_body, expect_status, fail
-from register_conformance.lifecycle.checks import expect_not_found, expect_unauthorized
+from register_conformance.lifecycle.error_bodies import expect_not_found, expect_unauthorized
 
 LATEST = "v2026.1"
 UNSERVED_VERSIONS = ("v0.0", "v2024.0")
