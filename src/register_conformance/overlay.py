@@ -143,7 +143,7 @@ def apply_overlay(document: dict[str, Any], overlay: Overlay, *, strict: bool = 
 
 def overlay_files(version: str, root: Path | None = None) -> list[Path]:
     """Our overlays for ``version`` in application order (common first, then the version's own)."""
-    from register_conformance.schemas import overlay_dir
+    from register_conformance.layout import overlay_dir
 
     base = root or overlay_dir()
     common = [(p.name, 0, p) for p in (base / "common").glob(OVERLAY_GLOB)]

@@ -1,4 +1,6 @@
-"""The pytest plugin (loaded by the root ``conftest.py``): options, settings, clients, markers, safety.
+"""The pytest plugin: options, settings, clients, markers, safety.
+
+Loaded by the root ``conftest.py`` in a checkout and by the ``pytest11`` entry point when installed.
 
 Options have an environment variable and an ini key each (see ``settings.SOURCES``); precedence
 CLI > env > ini is settled once in ``pytest_configure``. Tests that write are destructive unless
@@ -101,7 +103,17 @@ def _settings_from_config(config: pytest.Config) -> Settings:
     return build_settings(cli, os.environ, ini)
 
 
+MARKERS = (
+    "requirement(*ids): requirement ids (catalogue) that this test checks",
+    "destructive: the test writes to the target (refused on production unless --allow-production)",
+    "nondestructive: the test only reads from the target",
+    "needs_second_token: the test needs a second provider's token",
+)
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    for marker in MARKERS:  # registered here so installed suites need no ini file
+        config.addinivalue_line("markers", marker)
     try:
         settings = _settings_from_config(config)
     except ConformanceError as exc:

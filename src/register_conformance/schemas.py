@@ -1,9 +1,9 @@
 """Find, verify and load the official Register API OpenAPI schemas.
 
-The official files are never part of this repository. They are looked up, in order, in:
-``--openapi-dir`` / ``REGISTER_OPENAPI_DIR``, the project's ``openapi/`` folder, and
-``../shared/openapi/`` beside the project. Each file is checked against ``openapi/manifest.json``
-(version, official source, sha256) and loaded with dates kept as strings.
+The official files are never part of this repository nor of the package. They are looked up, in
+order, in: ``--openapi-dir`` / ``REGISTER_OPENAPI_DIR`` (alone when given), ``./openapi/`` of the current
+folder, and, in a checkout, its ``openapi/`` folder and ``../shared/openapi/`` beside it. Each file is
+checked against ``openapi/manifest.json`` (version, official source, sha256) and loaded with dates kept as strings.
 """
 
 from __future__ import annotations
@@ -18,21 +18,9 @@ from typing import Any
 
 from register_conformance import API_VERSIONS
 from register_conformance.errors import ConfigurationError
+from register_conformance.layout import checkout_root, overlay_dir
 
 ENV_OPENAPI_DIR = "REGISTER_OPENAPI_DIR"
-
-
-def project_root() -> Path:
-    """The checkout this package runs from (editable install), else the working directory."""
-    here = Path(__file__).resolve().parents[2]
-    if (here / "openapi" / "manifest.json").is_file():
-        return here
-    return Path.cwd()
-
-
-def overlay_dir() -> Path:
-    """The folder holding our overlays and the manifest (``openapi/``)."""
-    return project_root() / "openapi"
 
 
 @dataclass(frozen=True)
@@ -67,10 +55,11 @@ def candidate_dirs(explicit: str | os.PathLike[str] | None = None) -> list[Path]
     chosen = explicit or os.environ.get(ENV_OPENAPI_DIR)
     if chosen:
         dirs.append(Path(chosen).expanduser())
-    root = project_root()
-    dirs.append(root / "openapi")
-    dirs.append(root.parent / "shared" / "openapi")
-    return dirs
+    dirs.append(Path.cwd() / "openapi")
+    root = checkout_root()
+    if root is not None:
+        dirs += [root / "openapi", root.parent / "shared" / "openapi"]
+    return list(dict.fromkeys(d.resolve() for d in dirs))
 
 
 def _sha256(path: Path) -> str:
@@ -98,8 +87,8 @@ def locate(version: str, explicit: str | os.PathLike[str] | None = None) -> Sche
             return SchemaFile(version, path, _sha256(path), entry.get("sha256"), entry.get("source"))
     searched = ", ".join(str(d) for d in dirs)
     raise ConfigurationError(
-        f"official schema {version}.yaml not found (searched {searched}); put the official file "
-        f"there or pass --openapi-dir / set {ENV_OPENAPI_DIR}"
+        f"official schema {version}.yaml not found (searched {searched}); put DfE's {version}.yaml into "
+        f"{dirs[0]}{os.sep} or pass --openapi-dir / set {ENV_OPENAPI_DIR} to the folder holding it"
     )
 
 

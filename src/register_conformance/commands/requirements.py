@@ -28,12 +28,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def collect_coverage(suites: Path) -> dict[str, list[str]]:
     """Requirement id → node ids of the tests citing it, by collecting ``suites`` with pytest."""
     if not suites.is_dir():
-        raise ConfigurationError(f"no suites folder at {suites}: run from a checkout of the conformance suite")
+        raise ConfigurationError(f"no suites folder at {suites}")
     with tempfile.TemporaryDirectory(prefix="rc-collect-") as tmp:
         out = Path(tmp) / "collected.json"
         cmd = [sys.executable, "-m", "pytest", str(suites), "--collect-only", "-q", "-p", COLLECTOR,
-               "--register-results", str(out), "-p", "no:cacheprovider"]
-        proc = subprocess.run(cmd, cwd=suites.parent, capture_output=True, text=True, errors="replace")
+               "--register-results", str(out), "-p", "no:cacheprovider", "--rootdir", str(suites.parent)]
+        proc = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, errors="replace")
         if proc.returncode not in (0, 5) or not out.is_file():
             lines = [ln for ln in (proc.stdout + proc.stderr).splitlines() if ln.strip()]
             errors = [ln for ln in lines if ln.startswith(("ERROR", "E "))]

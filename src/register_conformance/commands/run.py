@@ -65,9 +65,9 @@ def _utc(ts: float | None = None) -> str:
 
 
 def _suites_root(option: str | None = None) -> Path:
-    from register_conformance.schemas import project_root
+    from register_conformance.layout import suites_dir
 
-    return Path(option).resolve() if option else project_root() / "suites"
+    return Path(option).resolve() if option else suites_dir()
 
 
 def plan_suites(requested: list[str] | None, root: Path, profile: str | None = None) -> list[str]:
@@ -78,7 +78,7 @@ def plan_suites(requested: list[str] | None, root: Path, profile: str | None = N
     property-based fuzzing is opt-in there (``--suite schema``).
     """
     if not root.is_dir():
-        raise ConfigurationError(f"no suites folder at {root}: run from a checkout of the conformance suite")
+        raise ConfigurationError(f"no suites folder at {root}")
     present = [s for s in SUITES if any((root / s).rglob("test_*.py"))]
     if requested:
         missing = [s for s in dict.fromkeys(requested) if s not in present]
@@ -196,17 +196,22 @@ def _options(settings: Settings, version: str, index: int) -> list[str]:
 
 def plan_runs(suites: list[str], versions: list[str], settings: Settings, workdir: Path,
               root: Path) -> list[PytestRun]:
-    """One pytest process per API version over the per-version suites; compatibility once."""
+    """One pytest process per API version over the per-version suites; compatibility once.
+
+    ``--rootdir`` is the folder above ``suites/`` so test ids read ``suites/<suite>/…`` whether the suites
+    come from a checkout or from the installed package.
+    """
     runs = []
+    rootdir = ["--rootdir", str(root.parent)]
     per_version = [str(root / s) for s in suites if s in PER_VERSION_SUITES]
     if per_version:
         for version in versions:
-            runs.append(PytestRun(version, version, per_version, _options(settings, version, len(runs)), workdir,
-                                  [version]))
+            runs.append(PytestRun(version, version, per_version, [*_options(settings, version, len(runs)), *rootdir],
+                                  workdir, [version]))
     if "compatibility" in suites and len(versions) > 1:
         first = versions[0]
         runs.append(PytestRun("compatibility", first, [str(root / "compatibility")],
-                              _options(settings, first, len(runs)), workdir, list(versions)))
+                              [*_options(settings, first, len(runs)), *rootdir], workdir, list(versions)))
     return runs
 
 
@@ -292,7 +297,7 @@ def main(args: argparse.Namespace) -> int:
             for run in plan_runs(suites, versions, target, Path(tmp), root):
                 progress.start_run(run.label, [Path(p).name for p in run.paths])
                 log = logs / f"pytest-{run.label}.log"
-                outcome = execute(run, cwd=root.parent, env=_child_env(target), secrets=secrets,
+                outcome = execute(run, cwd=Path(tmp), env=_child_env(target), secrets=secrets,
                                   log_path=log, allure_dir=reports / "allure-results", on_event=progress.event)
                 _check(outcome, run, log)
                 outcomes.append((run, outcome))

@@ -1,0 +1,1 @@
+"""The conformance suites, installed as ``register_conformance.suites`` (for ``pytest --pyargs``)."""

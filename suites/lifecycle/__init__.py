@@ -1,0 +1,1 @@
+"""The lifecycle suite (installed as ``register_conformance.suites.lifecycle``)."""

@@ -1,0 +1,1 @@
+"""The schema suite (installed as ``register_conformance.suites.schema``)."""
