@@ -19,4 +19,5 @@ def packages() -> list[str]:
     return found
 
 
-setup(packages=packages(), package_dir={"": "src", **MAPPED})
+if __name__ == "__main__":  # setuptools runs this file as __main__; tests import packages() alone
+    setup(packages=packages(), package_dir={"": "src", **MAPPED})
