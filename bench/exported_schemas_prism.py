@@ -42,7 +42,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 VIOLATION = re.compile(r"Violation: (\S+) (.*)$")
 RECEIVED = re.compile(r"\[HTTP SERVER\] (\w+) (\S+)")
 RETURNED = re.compile(r"has returned (\d+)")
-ID_SEGMENT = re.compile(r"(?<=/(?:trainees|degrees|placements)/)[^/?]+")
+ID_SEGMENT = re.compile(r"/(trainees|degrees|placements)/[^/?]+")
 
 
 def free_port() -> int:
@@ -77,7 +77,8 @@ def parse_prism_log(text: str) -> dict:
         if "Request received" in line:
             requests += 1
             if m := RECEIVED.search(line):
-                operation, status = f"{m[1].upper()} {ID_SEGMENT.sub('{id}', m[2].split('?')[0])}", "?"
+                path = ID_SEGMENT.sub(r"/\1/{id}", m[2].split("?")[0])
+                operation, status = f"{m[1].upper()} {path}", "?"
         if m := RETURNED.search(line):
             status = m[1]
         if m := VIOLATION.search(line):
