@@ -113,3 +113,21 @@ def test_missing_schema_error_says_where_to_put_it(tmp_path: Path) -> None:
     message = str(exc.value)
     assert f"put DfE's v2025.0.yaml into {(tmp_path / 'nowhere').resolve()}/" in message
     assert "REGISTER_OPENAPI_DIR" in message and "\n" not in message
+
+
+def test_dockerfile_runs_as_non_root_checks_info_and_never_copies_dfe_files() -> None:
+    """The image's commands themselves run in .ci/wheel_smoke.py (against the installed wheel)."""
+    lines = [ln.strip() for ln in (ROOT / "Dockerfile").read_text(encoding="utf-8").splitlines()]
+    instructions = [ln for ln in lines if ln and not ln.startswith("#")]
+    assert any(ln.startswith("ARG PYTHON_IMAGE=python:") and ln.endswith("-slim") for ln in instructions)
+    users = [ln.split()[1] for ln in instructions if ln.startswith("USER ")]
+    assert users and users[-1] not in ("root", "0")
+    healthcheck = next(ln for ln in instructions if ln.startswith("HEALTHCHECK "))
+    assert "/info" in healthcheck
+    assert json.loads(next(ln for ln in instructions if ln.startswith("ENTRYPOINT "))[11:]) == ["register-conformance"]
+    assert json.loads(next(ln for ln in instructions if ln.startswith("CMD "))[4:])[0] == "sandbox"
+    copies = [ln for ln in instructions if ln.startswith("COPY ")]
+    assert not any(".yaml" in ln for ln in copies)
+    assert "FROM scratch AS schemas" in instructions  # DfE's files only through --build-context schemas=DIR
+    ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    assert {"openapi/v2025.0.yaml", "openapi/v2026.1.yaml"} <= set(ignored)
