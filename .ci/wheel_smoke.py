@@ -84,6 +84,11 @@ def main() -> int:
         step("compat", [tool, "compat"], cwd=empty, env=env)
         step("python -m register_conformance --version", [str(bin_dir / "python"), "-m", "register_conformance",
                                                           "--version"], cwd=empty, env=env)
+        collected = step("pytest --pyargs register_conformance.suites.lifecycle --collect-only (pytest11 plugin)",
+                         [str(bin_dir / "python"), "-m", "pytest", "--pyargs", "register_conformance.suites.lifecycle",
+                          "-p", "no:cacheprovider", "--collect-only", "-q", "--base-url", "http://127.0.0.1:9",
+                          "--api-version", "v2026.1"], cwd=empty, env=env)
+        print(f"   {collected.stdout.strip().splitlines()[-1]}", flush=True)
         run = step("run --api-version v2026.1 --profile quick --suite lifecycle",
                    [tool, "run", "--api-version", "v2026.1", "--profile", "quick", "--suite", "lifecycle"],
                    cwd=empty, env=env)
