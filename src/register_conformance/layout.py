@@ -19,13 +19,12 @@ def is_checkout(folder: Path) -> bool:
             and (folder / "openapi" / "manifest.json").is_file())
 
 
-def checkout_root() -> Path | None:
-    """The checkout this code lives in, else the one the current folder is in, else ``None``."""
-    source = PACKAGE_DIR.parents[1]
+def checkout_root(source: Path = PACKAGE_DIR.parents[1], cwd: Path | None = None) -> Path | None:
+    """The checkout the code lives in (``source``), else the one the current folder is in, else ``None``."""
     if is_checkout(source):
         return source
-    cwd = Path.cwd().resolve()
-    return next((folder for folder in (cwd, *cwd.parents) if is_checkout(folder)), None)
+    here = (cwd or Path.cwd()).resolve()
+    return next((folder for folder in (here, *here.parents) if is_checkout(folder)), None)
 
 
 def content_root() -> Path:

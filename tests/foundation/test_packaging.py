@@ -85,11 +85,26 @@ def test_a_checkout_is_found_from_the_code_and_holds_suites_and_overlays() -> No
     assert (layout.overlay_dir() / "manifest.json").is_file()
 
 
+def _fake_checkout(folder: Path) -> Path:
+    for name in ("pyproject.toml", "suites/conftest.py", "openapi/manifest.json"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("")
+    return folder
+
+
+def test_installed_code_uses_the_checkout_the_current_folder_is_in_else_none(tmp_path: Path) -> None:
+    site_packages = tmp_path / "venv" / "lib" / "site-packages"  # an installed copy: not a checkout
+    site_packages.mkdir(parents=True)
+    checkout = _fake_checkout(tmp_path / "checkout")
+    (checkout / "suites" / "lifecycle").mkdir()
+    assert layout.checkout_root(site_packages, cwd=checkout / "suites" / "lifecycle") == checkout.resolve()
+    assert layout.checkout_root(site_packages, cwd=tmp_path) is None
+    assert layout.checkout_root(checkout, cwd=tmp_path) == checkout  # the code's own checkout first
+
+
 @pytest.mark.parametrize("missing", ["pyproject.toml", "suites/conftest.py", "openapi/manifest.json"])
 def test_a_folder_is_a_checkout_only_with_all_three_markers(tmp_path: Path, missing: str) -> None:
-    for name in ("pyproject.toml", "suites/conftest.py", "openapi/manifest.json"):
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text("")
+    _fake_checkout(tmp_path)
     assert layout.is_checkout(tmp_path)
     (tmp_path / missing).unlink()
     assert not layout.is_checkout(tmp_path)
