@@ -73,7 +73,7 @@ def main() -> int:
         venv.create(work / "venv", with_pip=True)
         bin_dir = work / "venv" / "bin"
         step("install the wheel into a fresh venv", [str(bin_dir / "python"), "-m", "pip", "install", "--quiet",
-                                                     "--disable-pip-version-check", str(wheel)])
+                                                     "--no-compile", "--disable-pip-version-check", str(wheel)])
         empty = work / "empty"
         empty.mkdir()
         env = {**os.environ, "REGISTER_OPENAPI_DIR": schemas}
