@@ -99,3 +99,12 @@ def test_serve_delegates_or_says_not_available(capsys) -> None:
         with pytest.raises(SystemExit) as info:
             main(["client", "serve", "--help"])
         assert info.value.code == 0
+
+
+def test_requirements_command_lists_the_client_rules() -> None:
+    from register_conformance.commands.requirements import client_rows
+    from register_conformance.requirements import client_catalogue
+
+    listed = client_rows()
+    assert [r["id"] for r in listed] == list(client_catalogue())
+    assert all(r["judged_by"] and r["area"] == "client" for r in listed)
