@@ -183,6 +183,6 @@ def to_har(exchanges: Sequence[Exchange]) -> dict[str, Any]:
 def write_har(exchanges: Sequence[Exchange], path: str | Path) -> None:
     """Write ``exchanges`` as a HAR 1.2 file; an unwritable path raises ``HarError``."""
     try:
-        Path(path).write_text(json.dumps(to_har(exchanges), ensure_ascii=False, indent=1), encoding="utf-8")
+        Path(path).write_text(json.dumps(to_har(exchanges), ensure_ascii=False), encoding="utf-8")  # C encoder
     except OSError as exc:
         raise HarError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -238,8 +238,8 @@ def trn_poll(exchanges: Sequence[Exchange], ledger: Ledger) -> dict[str, int]:
             last.pop(f"trainee {op.trainee_id}", None)  # a write makes the next read a new question
             continue
         key = poll_key(ex, op)
-        if key is None:
-            continue
+        if key is None or ex.status in (None, 429, 503):
+            continue  # an unanswered read is retried, not polled again
         if key in last:
             ledger.check(TRN_POLL)
             gap = ex.started - last[key]
