@@ -135,6 +135,10 @@ def test_no_resend_after_final_status() -> None:
     assert failures(same, "CL-REACT-NO-RESEND")
     fixed = [ex(0, "POST", "/trainees", body, 422), ex(1, "POST", "/trainees", {"data": create_data()}, 201)]
     assert verdicts(fixed)["CL-REACT-NO-RESEND"] == "pass"
+    gone = [ex(0, "GET", "/trainees/t9", status=404), ex(1, "GET", "/trainees/t9", status=404)]
+    assert failures(gone, "CL-REACT-NO-RESEND")
+    empty_index = [ex(i, "GET", "/trainees?has_trn=true", status=404, t=i * 30.0) for i in range(3)]
+    assert verdicts(empty_index)["CL-REACT-NO-RESEND"] != "fail"  # "No trainees found" can change
 
 
 def test_retry_after_is_honoured() -> None:
