@@ -106,3 +106,16 @@ def test_missing_and_binary_files(tmp_path: Path) -> None:
     binary.write_bytes(b"\xff\xfe\x00\x81")
     with pytest.raises(HarError, match="not UTF-8"):
         read_har(binary)
+
+
+def test_sanitized_export_without_authorization_is_not_refused(tmp_path: Path) -> None:
+    from register_conformance.clientcert.judging import Context, judge
+
+    items = read_har(har(tmp_path, [entry("2026-01-01T10:00:00Z", headers=[]),
+                                    entry("2026-01-01T10:00:30Z", headers=[], status=401)]))
+    row = next(r for r in judge(items, Context(plan="check")).requirements if r["id"] == "CL-REQ-AUTH")
+    assert row["verdict"] == "fail" and [seq for seq, _ in row["evidence"]] == [1]  # only the 401 one
+    kept = read_har(har(tmp_path, [entry("2026-01-01T10:00:00Z"), entry("2026-01-01T10:00:30Z", headers=[])],
+                        "kept.har"))
+    row = next(r for r in judge(kept, Context(plan="check")).requirements if r["id"] == "CL-REQ-AUTH")
+    assert [seq for seq, _ in row["evidence"]] == [1]  # the file records headers: a missing one is missing
