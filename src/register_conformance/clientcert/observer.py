@@ -163,9 +163,9 @@ class _Proxy:
         body = await request.body()
         started, t0 = time.time(), time.perf_counter()
         client = self.client_name(request.headers.get("authorization"))
-        path_qs = scope.get("raw_path", b"").decode("latin-1") or request.url.path
-        if request.url.query:
-            path_qs = f"{request.url.path}?{request.url.query}"
+        path_qs = scope.get("raw_path", b"").decode("latin-1") or request.url.path  # as sent, still encoded
+        if scope.get("query_string"):
+            path_qs += "?" + scope["query_string"].decode("latin-1")
         url = str(request.url)
         sent_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         base = dict(started=started, client=client, method=request.method, url=url,

@@ -155,6 +155,9 @@ class _Serve:
         args = self.args
         sock = _bind(args.host, args.port)
         sandbox: SandboxProcess | None = None
+        # SIGINT/SIGTERM finish the run (judge, report, exit) from now until the reports are written.
+        previous = {sig: signal.signal(sig, lambda s, _f: self.finish(signal.Signals(s).name))
+                    for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
             if args.upstream:
                 upstream = args.upstream.rstrip("/")
@@ -167,6 +170,8 @@ class _Serve:
             sock.close()
             if sandbox is not None:
                 sandbox.stop()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
     def _observe(self, sock: socket.socket, upstream: str) -> int:
         args = self.args
@@ -211,20 +216,14 @@ class _Serve:
 
     def _wait(self, recording: Recording) -> None:
         args = self.args
-        previous = {sig: signal.signal(sig, lambda s, _f: self.finish(signal.Signals(s).name))
-                    for sig in (signal.SIGINT, signal.SIGTERM)}
         start = time.monotonic()
-        try:
-            while not self.finished.wait(0.1):
-                now = time.monotonic()
-                if args.duration is not None and now - start >= args.duration:
-                    self.finish(f"--duration {args.duration:g}s")
-                elif args.until_idle is not None and recording.last_activity is not None \
-                        and now - recording.last_activity >= args.until_idle:
-                    self.finish(f"--until-idle {args.until_idle:g}s")
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
+        while not self.finished.wait(0.1):
+            now = time.monotonic()
+            if args.duration is not None and now - start >= args.duration:
+                self.finish(f"--duration {args.duration:g}s")
+            elif args.until_idle is not None and recording.last_activity is not None \
+                    and now - recording.last_activity >= args.until_idle:
+                self.finish(f"--until-idle {args.until_idle:g}s")
 
     def _report(self, recording: Recording, reports: Path) -> int:
         """Judge each client on its own exchanges, write its reports, print its verdict table."""
