@@ -27,7 +27,7 @@ import httpx
 import uvicorn
 
 from register_conformance import __version__
-from register_conformance.clientcert.adverse import KINDS, AdversePlan
+from register_conformance.clientcert.adverse import AdversePlan
 from register_conformance.clientcert.judging import JOURNEYS, parse_journeys
 from register_conformance.clientcert.observer import Recording, observer_app
 from register_conformance.clientcert.report import verdict_table, write_reports
@@ -180,7 +180,7 @@ class _Serve:
         base_url = f"http://{shown_host}:{port}"
         started = datetime.now(UTC)
         adverse = AdversePlan(args.seed, enabled=args.plan != "journeys", retry_after=args.retry_after,
-                              late_trn=args.late_trn, kinds=KINDS)
+                              late_trn=args.late_trn)
         info = {"started": started.isoformat(timespec="seconds"), "base_url": base_url, "seed": args.seed,
                 "target": "upstream" if args.upstream else "embedded sandbox", "tool_version": __version__,
                 "clients": sorted(self.tokens.values())}
