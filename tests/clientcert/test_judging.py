@@ -79,6 +79,12 @@ REQUEST_FAILURES = [
     ("iqts without country", [ex(0, "POST", "/trainees", {"data": create_data(training_route="15", fund_code="2",
                                                                               funding_method="6")})],
      "CL-REQ-ROUTE-CODE", "iqts_country"),
+    ("reason of the other trigger", [ex(0, "POST", "/trainees/t1/withdraw", {"data": {
+        **_withdraw("v2026.1", "withdrawal_date")["data"], "reasons": ["trainee_workload_issues"]}})],
+     "CL-REQ-CODES", "trainee_workload_issues"),
+    ("another reason without text", [ex(0, "POST", "/trainees/t1/withdraw", {"data": {
+        **_withdraw("v2026.1", "withdrawal_date")["data"], "reasons": ["had_to_withdraw_trainee_another_reason"]}})],
+     "CL-REQ-SCHEMA", "another_reason"),
     ("impossible date", [ex(0, "POST", "/trainees/t1/defer", {"data": {"defer_date": "2023-02-30"}})],
      "CL-REQ-DATES", "2023-02-30"),
     ("unfunded route with fund_code 7", [ex(0, "POST", "/trainees", {"data": create_data(

@@ -342,6 +342,8 @@ def _body(ex: Exchange, version: str, op: Operation, book: SchemaBook, out: Find
     if trainee_level:
         _routes_and_funding(data, version, op, out)
         _read_only(data, op, out)
+    if op.name == "withdraw":
+        _withdraw(data, out)
     _schema(body, version, ex.method, op, book, out, skip_required)
 
 
@@ -408,6 +410,29 @@ def _routes_and_funding(data: dict[str, Any], version: str, op: Operation, out: 
         if route not in UNDERGRAD_ROUTES and not (isinstance(degrees, list) and degrees):
             out.fail(DEGREE_ON_CREATE, f"route {route} is postgraduate: the create needs degrees_attributes (422)",
                      "degrees_attributes")
+
+
+def _withdraw(data: dict[str, Any], out: Findings) -> None:
+    """Reasons valid for the trigger; the texts some reasons require (lifecycle.md §5.1, §5.3, §5.4)."""
+    from register_conformance.generation import data as generation_data
+
+    reasons = data.get("reasons")
+    if not isinstance(reasons, list) or not reasons:
+        return  # the schema judges a missing or empty list
+    lists = generation_data()["withdrawal"]
+    trigger = data.get("trigger")
+    allowed = set(lists["provider"] if trigger == "provider" else lists["trainee"])
+    out.check(CODES)
+    wrong = sorted(str(r) for r in reasons if r not in allowed)
+    if wrong:
+        out.fail(CODES, f"reasons {', '.join(wrong)} are not valid for trigger {trigger!r} (422)", "reasons")
+    out.check(SCHEMA)
+    if any("another_reason" in str(r) for r in reasons) and not data.get("another_reason"):
+        out.fail(SCHEMA, "a reason ending in another_reason needs another_reason (422 Enter another reason)",
+                 "another_reason")
+    if "safeguarding_concerns" in reasons and not data.get("safeguarding_concern_reasons"):
+        out.fail(SCHEMA, "safeguarding_concerns needs safeguarding_concern_reasons (422 Enter the concerns)",
+                 "safeguarding_concern_reasons")
 
 
 def _read_only(data: dict[str, Any], op: Operation, out: Findings) -> None:
