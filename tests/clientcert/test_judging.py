@@ -164,6 +164,11 @@ def test_lost_create_is_not_duplicated() -> None:
     body = {"data": create_data()}
     lost = ex(0, "POST", "/trainees", body, None)
     assert failures([lost, ex(1, "POST", "/trainees", body, 201, resp={"data": trainee()})], "CL-REACT-LOST-CREATE")
+    altered = {"data": create_data(first_names="Augusta", email="augusta@example.com")}
+    assert failures([lost, ex(1, "POST", "/trainees", altered, 201, resp={"data": trainee()})],
+                    "CL-REACT-LOST-CREATE")
+    someone_else = {"data": create_data(last_name="Hopper")}
+    assert verdicts([lost, ex(1, "POST", "/trainees", someone_else, 201)])["CL-REACT-LOST-CREATE"] != "fail"
     via_409 = [lost, ex(1, "POST", "/trainees", body, 409, resp={"data": [trainee()]})]
     assert verdicts(via_409)["CL-REACT-LOST-CREATE"] == "pass"
     via_index = [lost, ex(1, "GET", f"/trainees?since={cycle_start().isoformat()}", resp={"data": [trainee()]})]

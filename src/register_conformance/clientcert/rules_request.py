@@ -454,9 +454,14 @@ def _schema(body: Any, version: str, method: str, op: Operation, book: SchemaBoo
         return
     out.check(SCHEMA)
     out.check(CODES)
+    said: set[tuple[str, ...]] = set()
     for error in validator.errors(body):
         path = list(error.path)
         name = path[-1] if path else ""
+        if error.kind != "required":
+            if error.path in said:
+                continue  # one finding per field (a number for a code breaks both type and enum)
+            said.add(error.path)
         if error.kind == "required":
             missing = _missing_name(error.message)
             if missing in skip_required or (missing == "data"):
