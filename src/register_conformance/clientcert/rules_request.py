@@ -9,7 +9,7 @@ the facts (field names, routes, dates, funding, query parameters) run in every c
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -217,21 +217,35 @@ def _keyword(kind_name: str) -> str:
 class SchemaBook:
     """Request-body validators of one version from the overlaid official schema (None when not found)."""
 
-    def __init__(self, loader: Callable[[str], dict[str, Any]] | None = None) -> None:
+    def __init__(self, loader: Callable[[str], dict[str, Any]] | None = None, *,
+                 openapi_dir: str | None = None) -> None:
         self._loader = loader
+        self._openapi_dir = openapi_dir
         self._validators: dict[tuple[str, str, str], Any] = {}
         self._docs: dict[str, dict[str, Any] | None] = {}
+        self._errors: dict[str, ConformanceError] = {}
         self.problem: str | None = None
 
     def _doc(self, version: str) -> dict[str, Any] | None:
         if version not in self._docs:
             try:
-                loader = self._loader or _load_overlaid
-                self._docs[version] = loader(version)
+                self._docs[version] = (self._loader or self._load_overlaid)(version)
             except ConformanceError as exc:
                 self.problem = f"request schemas not checked: {exc}"
+                self._errors[version] = exc
                 self._docs[version] = None
         return self._docs[version]
+
+    def require(self, versions: Iterable[str]) -> None:
+        """Load the schemas of ``versions`` now; a missing or corrupt one raises its ``ConformanceError``."""
+        for version in versions:
+            if self._doc(version) is None:
+                raise self._errors[version]
+
+    def _load_overlaid(self, version: str) -> dict[str, Any]:
+        from register_conformance.overlay import load_overlaid
+
+        return load_overlaid(version, self._openapi_dir)
 
     def validator(self, version: str, method: str, template: str) -> Any:
         key = (version, method, template)
@@ -248,12 +262,6 @@ class SchemaBook:
                 validator = BodyValidator(_oas_to_jsonschema({**body, "components": doc.get("components", {})}))
         self._validators[key] = validator
         return validator
-
-
-def _load_overlaid(version: str) -> dict[str, Any]:
-    from register_conformance.overlay import load_overlaid
-
-    return load_overlaid(version)
 
 
 # -- the rules --------------------------------------------------------------------------------------------
