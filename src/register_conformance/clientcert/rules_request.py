@@ -9,6 +9,7 @@ the facts (field names, routes, dates, funding, query parameters) run in every c
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -224,9 +225,14 @@ class SchemaBook:
         self._validators: dict[tuple[str, str, str], Any] = {}
         self._docs: dict[str, dict[str, Any] | None] = {}
         self._errors: dict[str, ConformanceError] = {}
+        self._lock = threading.Lock()  # the live page judges on its own thread while serve may finish
         self.problem: str | None = None
 
     def _doc(self, version: str) -> dict[str, Any] | None:
+        with self._lock:
+            return self._load(version)
+
+    def _load(self, version: str) -> dict[str, Any] | None:
         if version not in self._docs:
             try:
                 self._docs[version] = (self._loader or self._load_overlaid)(version)
