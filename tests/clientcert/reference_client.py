@@ -48,7 +48,7 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("hot-index-poll", "CL-REACT-TRN-POLL", "polls GET /trainees?has_trn=true in a tight loop"),
     Variant("resend-422", "CL-REACT-NO-RESEND", "sends an over-long first_names and resends it after the 422"),
     Variant("recreate-after-lost", "CL-REACT-LOST-CREATE",
-            "after a lost create builds the trainee again (another route) and creates a duplicate"),
+            "after a lost create rebuilds the record (preferred first name, personal email): a duplicate trainee"),
     Variant("subject-one-v2026", "CL-REQ-FIELD-NAMES", "sends course_subject_one to v2026.1"),
     Variant("lead-partner-v2026", "CL-REQ-FIELD-NAMES", "sends lead_partner_urn to v2026.1"),
     Variant("withdraw-date-v2026", "CL-REQ-FIELD-NAMES", "withdraws with withdraw_date on v2026.1"),
@@ -186,8 +186,9 @@ class ReferenceClient:
             response = self.send("POST", "/trainees", body)
         except LostResponse:
             if self.flaw == "recreate-after-lost":
-                again = self.send("POST", "/trainees", {**body, "training_route": "03"})
-                return _data_id(again)
+                again = {**body, "first_names": "Preferred " + body["first_names"],
+                         "email": "personal." + body["email"]}
+                return _data_id(self.send("POST", "/trainees", again))
             found = self.find(body, since=before)
             if found:
                 return found
