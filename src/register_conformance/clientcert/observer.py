@@ -128,12 +128,14 @@ class _Proxy:
     """The forwarding and recording ASGI app (every path outside the live page)."""
 
     def __init__(self, recording: Recording, upstream: str, tokens: Mapping[str, str],
-                 default_client: str = UNKNOWN_CLIENT, timeout: float = 60.0) -> None:
+                 default_client: str = UNKNOWN_CLIENT, timeout: float = 60.0,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.recording = recording
         self.upstream = upstream.rstrip("/")
         self.tokens = dict(tokens)
         self.default_client = default_client
         self.timeout = timeout
+        self.transport = transport
         self._http: httpx.AsyncClient | None = None
 
     def client_name(self, authorization: str | None) -> str:
@@ -153,7 +155,7 @@ class _Proxy:
         if scope["type"] != "http":
             return
         if self._http is None:
-            self._http = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False)
+            self._http = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False, transport=self.transport)
         self.recording.touch()
         request = Request(scope, receive)
         body = await request.body()
@@ -210,11 +212,13 @@ class _Proxy:
                     injection=injection)
                 raise _LostResponse(trainee_id)
         if known and payload is not None:
-            payload, changed = await self._mask(client, request, route, payload, forward_headers)
+            payload, changed = await self._mask(client, request, route, status, payload, forward_headers)
             if changed:
                 content = json.dumps(payload).encode()
-                if status == 404 and isinstance(payload, dict) and payload.get("data"):
-                    status = 200
+                if isinstance(payload, dict) and "data" in payload:
+                    status = 200 if status == 404 else status
+                elif status == 200 and isinstance(payload, dict) and payload.get("errors"):
+                    status = 404  # the index lost its only trainee: "No trainees found"
                 injected = injected or LATE_TRN
         await _respond(send, status, headers, content)
         self.recording.add(lambda seq: Exchange(
@@ -222,20 +226,20 @@ class _Proxy:
             response_body=content.decode("utf-8", "replace") if content else None, elapsed_ms=_ms(t0),
             injected=injected), injection=injection)
 
-    async def _mask(self, client: str, request: Request, route: str, payload: Any,
+    async def _mask(self, client: str, request: Request, route: str, status: int, payload: Any,
                     forward_headers: list[tuple[str, str]]) -> tuple[Any, bool]:
-        """Apply the late-TRN view to an answer; an index answer may gain a late trainee it lacks."""
+        """Apply the late-TRN view to an answer; an index answer (200 or 404) may gain a late trainee it lacks."""
         adverse = self.recording.adverse
         if not (request.method == "GET" and route == "/trainees"):
             return adverse.mask(client, payload)
+        if status not in (200, 404):
+            return payload, False
         query = dict(request.query_params)
         payload, changed, missing = adverse.mask_index(client, payload, query)
         first_page = query.get("page", "1") in ("", "1")
-        if not missing or not first_page:
-            return payload, changed
         assert self._http is not None
         version_root = request.url.path[: -len("/trainees")]
-        for trainee_id in missing:
+        for trainee_id in missing if first_page else ():
             try:
                 shown = await self._http.get(f"{self.upstream}{version_root}/trainees/{trainee_id}",
                                              headers=forward_headers)
@@ -258,9 +262,13 @@ class _Proxy:
 
 
 def observer_app(recording: Recording, upstream: str, tokens: Mapping[str, str], *,
-                 default_client: str = UNKNOWN_CLIENT, live_routes: Sequence[BaseRoute] | None = None) -> Starlette:
-    """The observing app: the live page at ``/_conformance/`` (when given), everything else forwarded."""
-    proxy = _Proxy(recording, upstream, tokens, default_client)
+                 default_client: str = UNKNOWN_CLIENT, live_routes: Sequence[BaseRoute] | None = None,
+                 transport: httpx.AsyncBaseTransport | None = None) -> Starlette:
+    """The observing app: the live page at ``/_conformance/`` (when given), everything else forwarded.
+
+    ``transport`` replaces the network between the observer and ``upstream`` (tests).
+    """
+    proxy = _Proxy(recording, upstream, tokens, default_client, transport=transport)
     routes: list[BaseRoute] = []
     if live_routes is not None:
         routes.append(Mount("/_conformance", routes=list(live_routes)))
