@@ -133,7 +133,7 @@ def judge(exchanges: Sequence[Exchange], context: Context, *, book: req.SchemaBo
     for client, items in by_client.items():
         items.sort(key=lambda e: (e.started, e.seq))
         _one_version(client, items, version_of, ledger)
-    injections = [i for i in context.injections]
+    injections = list(context.injections)
     announced = {i.seq: i.retry_after for i in injections if i.retry_after is not None}
     lost = {i.seq for i in injections if i.kind == "lost-create"}
     lost_results: dict[int, tuple[str, int | None, str]] = {}
