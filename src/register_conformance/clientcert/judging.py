@@ -26,7 +26,7 @@ READY_ID = "CL-READY-V2026"
 _TRIGGERED = frozenset({react.NO_RESEND, react.RETRY_AFTER, react.LOST_CREATE, react.TRN_POLL,
                         react.STATE_TRANSITION, react.STATE_AWARE, req.DEGREE_ON_CREATE, req.FUNDING,
                         req.ROUTE_CODE, req.QUERY, req.NO_READ_ONLY, req.FIELD_NAMES, req.DATES, req.DATE_FORMAT,
-                        req.CONTENT_TYPE})
+                        req.CONTENT_TYPE, req.FIELD_RULES})
 #: Which CL rule judges an injection's aftermath.
 INJECTION_RULES = {"rate-limited-429": react.RETRY_AFTER, "unavailable-503": react.RETRY_AFTER,
                    "lost-create": react.LOST_CREATE, "late-trn": react.TRN_POLL}
@@ -133,7 +133,7 @@ def judge(exchanges: Sequence[Exchange], context: Context, *, book: req.SchemaBo
     for client, items in by_client.items():
         items.sort(key=lambda e: (e.started, e.seq))
         _one_version(client, items, version_of, ledger)
-    injections = [i for i in context.injections]
+    injections = list(context.injections)
     announced = {i.seq: i.retry_after for i in injections if i.retry_after is not None}
     lost = {i.seq for i in injections if i.kind == "lost-create"}
     lost_results: dict[int, tuple[str, int | None, str]] = {}
