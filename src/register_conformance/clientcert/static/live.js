@@ -57,13 +57,19 @@ function seqLink(seq) {
   } }, "#" + seq);
 }
 
-function clock(seconds) {
-  if (seconds === null || seconds === undefined) return "";
-  return new Date(seconds * 1000).toLocaleTimeString([], { hour12: false });
+// POSIX seconds (exchanges) or an ISO 8601 string (info.started) as POSIX seconds
+function seconds(value) {
+  return typeof value === "number" ? value : Date.parse(value) / 1000;
 }
 
-function since(seconds, now) {
-  const minutes = Math.max(0, Math.round((now - seconds) / 60));
+function clock(value) {
+  if (value === null || value === undefined || value === "") return "";
+  const when = seconds(value);
+  return Number.isNaN(when) ? String(value) : new Date(when * 1000).toLocaleTimeString([], { hour12: false });
+}
+
+function since(value, now) {
+  const minutes = Math.max(0, Math.round((now - seconds(value)) / 60));
   return minutes < 1 ? "just now" : minutes < 120 ? `${minutes} min ago` : `${Math.round(minutes / 60)} h ago`;
 }
 
@@ -98,6 +104,7 @@ function renderHeader(state) {
   if (versions && versions.length) parts.push("API " + [].concat(versions).join(", "));
   if (info.base_url) parts.push("point your system at " + info.base_url);
   if (info.claimed_journeys && info.claimed_journeys.length) parts.push("claimed journeys: " + info.claimed_journeys.length);
+  if (info.clients && info.clients.length) parts.push("clients: " + info.clients.join(", "));
   if (info.started) parts.push("started " + clock(info.started) + " (" + since(info.started, state.now) + ")");
   if (info.reports) parts.push("reports → " + info.reports);
   $("run-info").textContent = parts.join(" · ") || "client serve";
