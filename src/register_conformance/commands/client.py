@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
-from register_conformance.errors import EXIT_USAGE
+from register_conformance import API_VERSIONS
+from register_conformance.errors import EXIT_NONCONFORMANT, EXIT_OK, EXIT_USAGE, UsageError
 
 
 def _serve_module():  # -> ModuleType | None
@@ -32,7 +34,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="where to write the reports (default reports/client)")
     check.add_argument("--api-version", dest="api_versions", action="append", metavar="VERSION",
                        help="version(s) the client is meant to use (default: taken from the URLs)")
-    check.add_argument("--journeys", metavar="LIST", help="comma-separated journeys the client claims (default all)")
+    check.add_argument("--journeys", metavar="LIST",
+                       help="comma-separated journeys the client claims (default all): "
+                            "create-with-degree, add-or-replace-degree, add-placements, update-trainee, defer, "
+                            "withdraw, recommend-for-qts, update-qts-or-eyts-status, incremental-read")
     serve = sub.add_parser("serve", help="stand in for the Register API and judge a live client",
                            description="stand in for the Register API and judge a live client")
     module = _serve_module()
@@ -55,9 +60,33 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from register_conformance.clientcert.har import read_har
-    from register_conformance.clientcert.judging import Context, judge
+    from datetime import UTC, datetime
 
+    from register_conformance.clientcert.har import HarError, read_har
+    from register_conformance.clientcert.judging import Context, judge, parse_journeys
+    from register_conformance.clientcert.report import verdict_table, write_reports
+
+    versions = None
+    if args.api_versions:
+        wanted = {v.strip() for item in args.api_versions for v in item.split(",") if v.strip()}
+        unknown = sorted(wanted - set(API_VERSIONS))
+        if unknown:
+            raise UsageError(f"unknown API version {', '.join(unknown)}; expected {', '.join(API_VERSIONS)}")
+        versions = frozenset(wanted)
+    try:
+        claimed = parse_journeys(args.journeys)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    started = datetime.now(UTC).isoformat(timespec="seconds")
     exchanges = read_har(args.har)
-    judgement = judge(exchanges, Context(plan="check"))
-    return 0 if judgement.certified else 1
+    if not any(ex.api_version is not None for ex in exchanges):
+        raise HarError(f"{args.har}: no request to /api/{{version}}/ in the recording: nothing to judge")
+    judgement = judge(exchanges, Context(plan="check", api_versions=versions, claimed_journeys=claimed))
+    seen = sorted({ex.api_version for ex in exchanges if ex.api_version})
+    run_info = {"plan": "check", "source": str(args.har), "api_versions": seen, "started": started,
+                "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+                "claimed_journeys": sorted(claimed) if claimed is not None else "all"}
+    paths = write_reports(judgement, exchanges, Path(args.reports), run_info)
+    print(verdict_table(judgement))
+    print(f"reports: {paths['report.html'].parent}")
+    return EXIT_OK if judgement.certified else EXIT_NONCONFORMANT
