@@ -1,6 +1,7 @@
 """A fake ``LiveSource`` for the live page's tests and benchmark, a uvicorn server in a thread, and synthetic traffic.
 
-The fake holds a list of ``Exchange``s and judges them with ``judging.judge`` (or a judge the test passes),
+The fake holds a list of ``Exchange``s and judges them with ``judging.judge`` (or a judge the test passes,
+e.g. ``blank_judgement`` where judging is beside the point),
 cached by the number of exchanges as the real observer does. ``finish()`` records the call and, when given a
 reports folder, writes the reports with ``report.write_reports`` like ``client serve`` does on SIGINT.
 """
@@ -11,7 +12,6 @@ import json
 import threading
 import time
 from collections.abc import Callable, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,9 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 
 from register_conformance.clientcert.exchange import Exchange, redact_exchange_headers
-from register_conformance.clientcert.judging import Context, Judgement, judge
+from register_conformance.clientcert.judging import JOURNEYS, Context, Judgement, judge
 from register_conformance.clientcert.live import live_routes
+from register_conformance.lifecycle.data import TraineeData
 
 TOKEN = "live-page-secret-token-4f1c9a"  # what the fake client "sent"; must never reach the page
 
@@ -115,32 +116,21 @@ class ThreadServer:
         self.thread.join(timeout=10)
 
 
-def demonstrating_judge(journey: str, route: str) -> Callable[[Sequence[Exchange], Context], Judgement]:
-    """``judging.judge`` plus one rule of the test's own: a 2xx POST to ``route`` demonstrates ``journey``.
-
-    Lets the page tests watch a checklist item turn to demonstrated whatever stage the real judges are at.
-    """
-
-    def judge_fn(exchanges: Sequence[Exchange], context: Context) -> Judgement:
-        judgement = judge(exchanges, context)
-        for exchange in exchanges:
-            if exchange.method == "POST" and exchange.route == route and (exchange.status or 0) // 100 == 2:
-                for item in judgement.journeys:
-                    if item["id"] == journey and item["status"] != "demonstrated":
-                        item.update(status="demonstrated", seq=exchange.seq)
-                        judgement.per_exchange.setdefault(exchange.seq, []).append(
-                            ("CL-JOURNEY", "pass", f"demonstrates {item['title']}"))
-        return judgement
-
-    return judge_fn
+def blank_judgement(exchanges: Sequence[Exchange], context: Context) -> Judgement:
+    """A judgement that says nothing: the checklist, all waiting (for tests about paging, not judging)."""
+    claimed = context.claimed_journeys
+    return Judgement(certified=False, journeys=[
+        {"id": jid, "title": title, "seq": None,
+         "status": "not claimed" if claimed is not None and jid not in claimed else "not demonstrated"}
+        for jid, title in JOURNEYS])
 
 
 # --- synthetic traffic (the benchmark's 10,000 exchanges) ---------------------------------------------
 def synthetic_exchanges(count: int, *, version: str = "v2026.1", start: float | None = None) -> list[Exchange]:
     """``count`` plausible redacted exchanges of a vendor's system: creates, reads, degrees, placements, errors."""
     start = start if start is not None else time.time() - count
-    today = date.today()
-    cycle = today.year if today.month >= 8 else today.year - 1  # the current academic cycle starts in August
+    data = TraineeData("live", version)
+    cycle = data.dates.cycle_start.year
     out: list[Exchange] = []
     base = f"http://127.0.0.1:8000/api/{version}"
     headers = redact_exchange_headers([("Authorization", f"Bearer {TOKEN}"), ("Content-Type", "application/json"),
@@ -150,8 +140,8 @@ def synthetic_exchanges(count: int, *, version: str = "v2026.1", start: float | 
         kind = seq % 10
         if kind == 0:
             method, url, status = "POST", f"{base}/trainees", 201
-            req = {"data": _trainee(seq, cycle)}
-            resp = {"data": {**_trainee(seq, cycle), "trainee_id": tid, "state": "submitted_for_trn"}}
+            req = {"data": data.trainee("12", degrees=[data.degree()])}
+            resp = {"data": {**req["data"], "trainee_id": tid, "state": "submitted_for_trn"}}
         elif kind in (1, 2, 3):
             method, status = "GET", 200
             url = f"{base}/trainees?since={cycle}-09-01T00:00:00Z&page={seq % 5 + 1}&per_page=50"
@@ -159,8 +149,7 @@ def synthetic_exchanges(count: int, *, version: str = "v2026.1", start: float | 
                                "meta": {"current_page": seq % 5 + 1, "per_page": 50, "total_count": 220}}
         elif kind == 4:
             method, url, status = "POST", f"{base}/trainees/{tid}/degrees", 201
-            req, resp = {"data": {"grade": "02", "subject": "100425", "uk_degree": "083", "graduation_year": 2022}}, \
-                {"data": {"degree_id": f"deg-{seq}", "grade": "02"}}
+            req, resp = {"data": data.degree(1)}, {"data": {"degree_id": f"deg-{seq}", **data.degree(1)}}
         elif kind == 5:
             method, url, status = "POST", f"{base}/trainees/{tid}/placements", 201
             req = {"data": {"name": "Oakfield Primary", "postcode": "SW1A 1AA"}}
@@ -171,7 +160,7 @@ def synthetic_exchanges(count: int, *, version: str = "v2026.1", start: float | 
                 {"error": "UnprocessableEntity", "message": "course_subject_one is not a valid attribute"}]}
         elif kind == 7:
             method, url, status = "GET", f"{base}/trainees/{tid}", 200
-            req, resp = None, {"data": {**_trainee(seq, cycle), "trainee_id": tid}}
+            req, resp = None, {"data": {**data.trainee("12"), "trainee_id": tid, "state": "trn_received"}}
         elif kind == 8:
             method, url, status = "POST", f"{base}/trainees/{tid}/withdraw", 200
             req = {"data": {"reasons": ["unknown"], "withdrawal_date": f"{cycle}-10-01"}}
@@ -186,14 +175,6 @@ def synthetic_exchanges(count: int, *, version: str = "v2026.1", start: float | 
                             response_body=_text(resp), elapsed_ms=8.0 + seq % 13,
                             injected="rate-limited-429" if status == 429 else None))
     return out
-
-
-def _trainee(seq: int, cycle: int) -> dict[str, Any]:
-    return {"first_names": f"Ada{seq}", "last_name": "Lovelace", "date_of_birth": "1990-01-01", "sex": "11",
-            "email": f"ada{seq}@example.com", "nationality": "GB", "training_route": "11",
-            "itt_start_date": f"{cycle}-08-01", "itt_end_date": f"{cycle + 1}-08-01", "course_subject_1": "100346",
-            "study_mode": "63", "course_age_range": "13918", "itt_aim": "202", "itt_qualification_aim": "001",
-            "course_year": "1", "fund_code": "2", "funding_method": "6", "hesa_id": f"{seq:013d}"}
 
 
 def _text(body: Any) -> str | None:

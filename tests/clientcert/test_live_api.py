@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import asdict
 
 import pytest
 from starlette.testclient import TestClient
 
 from register_conformance.clientcert.exchange import Exchange
-from register_conformance.clientcert.judging import Context, Injection, judge
+from register_conformance.clientcert.judging import Context, Injection
 from register_conformance.clientcert.live import MAX_BODY, MAX_PAGE
-from tests.clientcert.live_fakes import TOKEN, FakeSource, live_app, synthetic_exchanges
+from tests.clientcert.live_fakes import TOKEN, FakeSource, blank_judgement, live_app, synthetic_exchanges
 
 API = "/_conformance/api"
+
+
+def fake(exchanges=(), **kwargs) -> FakeSource:
+    """A fake source that judges nothing unless the test says how (judging is client-judge's, not the page's)."""
+    return FakeSource(exchanges, **{"judge_fn": blank_judgement, **kwargs})
 
 
 def client_for(source: FakeSource) -> TestClient:
@@ -25,8 +31,8 @@ def seqs(page: dict) -> list[int]:
 
 
 def judged_with_findings(exchanges, context):
-    """The stub judgement plus one failing requirement, one demonstrated journey and one injection."""
-    judgement = judge(exchanges, context)
+    """A scripted judgement: one requirement of each verdict, one demonstrated journey, one injection."""
+    judgement = blank_judgement(exchanges, context)
     judgement.requirements = [
         {"id": "CL-AUTH-BEARER", "title": "Bearer token", "level": "MUST", "verdict": "pass", "evidence": [(0, "ok")]},
         {"id": "CL-V2026-NAMES", "title": "v2026.1 names", "level": "MUST", "verdict": "fail",
@@ -35,16 +41,18 @@ def judged_with_findings(exchanges, context):
          "evidence": []},
     ]
     judgement.journeys[0].update(status="demonstrated", seq=0)
-    judgement.injections = [{"injection": Injection(seq=9, client="provider-a", kind="rate-limited-429",
-                                                    retry_after=30.0, expected="waits 30 s"),
-                             "verdict": "pass", "seq_reaction": 10, "message": "waited 31 s"}]
-    judgement.per_exchange[6] = [("CL-V2026-NAMES", "fail", "course_subject_one is the v2025.0 name")]
-    judgement.per_exchange[0] = [("CL-AUTH-BEARER", "pass", "ok")]
+    judgement.injections = [{"injection": asdict(Injection(seq=9, client="provider-a", kind="rate-limited-429",
+                                                           retry_after=30.0, expected="waits 30 s")),
+                             "requirement": "CL-RETRY-AFTER", "verdict": "pass", "seq_reaction": 10,
+                             "message": "waited 31 s"}]
+    judgement.per_exchange = {6: [("CL-V2026-NAMES", "fail", "course_subject_one is the v2025.0 name")],
+                              0: [("CL-AUTH-BEARER", "pass", "ok")]}
+    judgement.notes = ["2 exchange(s) outside /api/{version}/ were not judged"]
     return judgement
 
 
 def test_the_page_and_its_assets_are_served_under_the_mount_without_outside_urls():
-    client = client_for(FakeSource())
+    client = client_for(fake())
     page = client.get("/_conformance/")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert '<base href="/_conformance/">' in page.text
@@ -68,27 +76,28 @@ def test_state_gives_plan_versions_journeys_requirements_injections_and_counts()
     assert (state["exchanges"], state["last_seq"], state["certified"], state["finishing"]) == (30, 29, False, False)
     assert [j["id"] for j in state["journeys"]][:2] == ["create-with-degree", "add-or-replace-degree"]
     assert state["journeys"][0] == {"id": "create-with-degree", "title": "Create a trainee with a degree",
-                                    "status": "demonstrated", "seq": 0}
+                                    "status": "demonstrated", "seq": 0, "note": None}
     failing = next(r for r in state["requirements"] if r["verdict"] == "fail")
     assert failing == {"id": "CL-V2026-NAMES", "title": "v2026.1 names", "level": "MUST", "verdict": "fail",
                        "evidence": 3, "seqs": [6, 16, 26], "message": "course_subject_one is the v2025.0 name"}
     assert state["injections"] == [{"seq": 9, "client": "provider-a", "kind": "rate-limited-429", "retry_after": 30.0,
-                                    "expected": "waits 30 s", "verdict": "pass", "seq_reaction": 10,
-                                    "message": "waited 31 s"}]
+                                    "expected": "waits 30 s", "requirement": "CL-RETRY-AFTER", "verdict": "pass",
+                                    "seq_reaction": 10, "message": "waited 31 s"}]
+    assert state["notes"] == ["2 exchange(s) outside /api/{version}/ were not judged"]
     assert state["counts"] == {"requirements": {"pass": 1, "fail": 1, "not-demonstrated": 1},
                                "journeys": {"demonstrated": 1, "not demonstrated": 8},
                                "injections": {"pass": 1}}
 
 
 def test_state_lists_unclaimed_journeys_as_not_claimed():
-    source = FakeSource(context=Context(plan="journeys", claimed_journeys=frozenset({"withdraw"})))
+    source = fake(context=Context(plan="journeys", claimed_journeys=frozenset({"withdraw"})))
     journeys = client_for(source).get(f"{API}/state").json()["journeys"]
     assert {j["id"]: j["status"] for j in journeys}["withdraw"] == "not demonstrated"
     assert {j["status"] for j in journeys if j["id"] != "withdraw"} == {"not claimed"}
 
 
 def test_exchanges_come_newest_first_in_pages_and_incrementally():
-    source = FakeSource(synthetic_exchanges(120))
+    source = fake(synthetic_exchanges(120))
     client = client_for(source)
     newest = client.get(f"{API}/exchanges").json()
     assert seqs(newest) == list(range(119, 69, -1))
@@ -137,7 +146,7 @@ def test_one_exchange_in_full_with_redacted_headers_bodies_and_judgements():
 def test_an_exchange_is_found_when_seqs_are_not_positions():
     gappy = [Exchange(seq=seq, started=0.0, client="har", method="GET", url=f"http://h/api/v2026.1/trainees?n={seq}",
                       status=200) for seq in (3, 7, 8, 20)]
-    client = client_for(FakeSource(gappy))
+    client = client_for(fake(gappy))
     assert client.get(f"{API}/exchanges/7").json()["path"] == "/trainees?n=7"
     assert client.get(f"{API}/exchanges/5").status_code == 404
     assert seqs(client.get(f"{API}/exchanges", params={"before": 8}).json()) == [7, 3]
@@ -145,7 +154,7 @@ def test_an_exchange_is_found_when_seqs_are_not_positions():
 
 
 def test_a_long_body_is_cut_with_its_length_given():
-    source = FakeSource()
+    source = fake()
     source.add("GET", "http://h/api/v2026.1/trainees", 200, response_body="x" * (MAX_BODY + 10))
     response = client_for(source).get(f"{API}/exchanges/0").json()["response"]
     assert len(response["body"]) == MAX_BODY and response["body_cut"] == MAX_BODY + 10
@@ -158,7 +167,7 @@ def test_a_long_body_is_cut_with_its_length_given():
     ({"before": -3}, "before must be at least 0, got -3"),
 ])
 def test_bad_paging_parameters_are_refused_with_one_line(query, message):
-    response = client_for(FakeSource(synthetic_exchanges(3))).get(f"{API}/exchanges", params=query)
+    response = client_for(fake(synthetic_exchanges(3))).get(f"{API}/exchanges", params=query)
     assert response.status_code == 400 and response.json() == {"error": message}
 
 
@@ -168,7 +177,7 @@ def test_no_token_or_full_authorization_header_ever_leaves_the_page():
                      request_headers=(("Authorization", f"Bearer {TOKEN}"), ("Cookie", f"s={TOKEN}"),
                                       ("Proxy-Authorization", f"Basic {TOKEN}")),
                      status=201, response_headers=(("Set-Cookie", f"s={TOKEN}"),))
-    source = FakeSource([leaky], info={"plan": "full", "provider_tokens": {"provider-a": TOKEN},
+    source = fake([leaky], info={"plan": "full", "provider_tokens": {"provider-a": TOKEN},
                                        "token": TOKEN, "base_url": "http://h"})
     client = client_for(source)
     texts = [client.get(f"/_conformance/{path}").text
@@ -183,7 +192,7 @@ def test_no_token_or_full_authorization_header_ever_leaves_the_page():
 
 
 def test_finish_does_what_sigint_does_once_and_needs_a_json_post(tmp_path):
-    source = FakeSource(synthetic_exchanges(3), reports_dir=tmp_path / "reports")
+    source = fake(synthetic_exchanges(3), reports_dir=tmp_path / "reports")
     client = client_for(source)
     refused = client.post(f"{API}/finish", data={"x": "1"})  # what a form on another site could send
     assert refused.status_code == 415 and source.finish_calls == 0
@@ -196,7 +205,7 @@ def test_finish_does_what_sigint_does_once_and_needs_a_json_post(tmp_path):
 
 
 def test_a_failed_finish_is_reported_on_the_page(capsys):
-    source = FakeSource()
+    source = fake()
 
     def broken() -> None:
         raise OSError("reports folder is read-only")
@@ -209,7 +218,7 @@ def test_a_failed_finish_is_reported_on_the_page(capsys):
 
 
 def test_the_page_is_read_only():
-    client = client_for(FakeSource(synthetic_exchanges(2)))
+    client = client_for(fake(synthetic_exchanges(2)))
     for path in ("api/state", "api/exchanges", "api/exchanges/0", ""):
         assert client.post(f"/_conformance/{path}", json={}).status_code == 405
         assert client.delete(f"/_conformance/{path}").status_code == 405
@@ -223,7 +232,7 @@ def test_a_slow_judgement_is_not_started_twice_and_pollers_get_the_last_one_mean
         if len(exchanges) > 1:  # the second judgement blocks until released
             entered.set()
             assert release.wait(30)
-        return judge(exchanges, context)
+        return blank_judgement(exchanges, context)
 
     source = FakeSource(synthetic_exchanges(1), judge_fn=slow_judge)
     client = client_for(source)

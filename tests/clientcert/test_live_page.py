@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import pytest
 
+from register_conformance.lifecycle.data import TraineeData
 from tests.clientcert.browser import start_chromium, wait_for
 from tests.clientcert.live_fakes import (
     TOKEN,
     FakeSource,
     ThreadServer,
-    demonstrating_judge,
+    blank_judgement,
     live_app,
     synthetic_exchanges,
 )
@@ -54,7 +55,8 @@ def open_page(driver, url: str) -> None:
 
 
 def test_the_checklist_fills_the_exchange_expands_without_token_and_finish_is_called(browser, tmp_path):
-    source = FakeSource(judge_fn=demonstrating_judge("create-with-degree", "/trainees"), reports_dir=tmp_path)
+    source = FakeSource(reports_dir=tmp_path)  # judged by judging.judge
+    data = TraineeData("live", "v2026.1")
     source.add("GET", "http://127.0.0.1/api/v2026.1/trainees", 404, response_body={"errors": ["No trainees found"]})
     with ThreadServer(live_app(source)) as url:
         open_page(browser, url)
@@ -62,7 +64,7 @@ def test_the_checklist_fills_the_exchange_expands_without_token_and_finish_is_ca
         assert rows(browser) == ["0"]
 
         created = source.add("POST", "http://127.0.0.1/api/v2026.1/trainees", 201,
-                             request_body={"data": {"first_names": "Ada", "degrees_attributes": [{"grade": "02"}]}},
+                             request_body={"data": data.trainee("12", degrees=[data.degree()])},
                              response_body={"data": {"trainee_id": "t-1", "state": "submitted_for_trn"}})
         wait_for(lambda: journey_state(browser, "create-with-degree") == "demonstrated",
                  "the journey to turn to demonstrated")
@@ -80,13 +82,14 @@ def test_the_checklist_fills_the_exchange_expands_without_token_and_finish_is_ca
         assert source.finish_calls == 0  # asks first
         browser.find_element("id", "finish-yes").click()
         wait_for(source.finished.is_set, "source.finish() to be called")
+        assert (tmp_path / "report.html").is_file()
         wait_for(lambda: "Finishing" in text(browser, "banner"), "the finishing banner")
         assert str(tmp_path) in text(browser, "banner")
         assert source.finish_calls == 1 and browser.find_element("id", "finish").get_attribute("disabled")
 
 
 def test_ten_thousand_exchanges_are_paged_and_any_one_can_be_opened(browser):
-    source = FakeSource(synthetic_exchanges(10_000))
+    source = FakeSource(synthetic_exchanges(10_000), judge_fn=blank_judgement)
     with ThreadServer(live_app(source)) as url:
         open_page(browser, url)
         wait_for(lambda: rows(browser)[:1] == ["9999"], "the newest exchange at the top")
@@ -112,7 +115,7 @@ def test_ten_thousand_exchanges_are_paged_and_any_one_can_be_opened(browser):
 
 
 def test_the_page_says_when_client_serve_has_gone(browser):
-    source = FakeSource(synthetic_exchanges(3))
+    source = FakeSource(synthetic_exchanges(3), judge_fn=blank_judgement)
     server = ThreadServer(live_app(source))
     url = server.__enter__()
     try:

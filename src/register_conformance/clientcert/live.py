@@ -132,6 +132,7 @@ class _LivePage:
             "journeys": journeys,
             "injections": injections,
             "requirements": requirements,
+            "notes": list(getattr(judgement, "notes", ())),
             "counts": {
                 "requirements": dict(Counter(r["verdict"] for r in requirements)),
                 "journeys": dict(Counter(j["status"] for j in journeys)),
@@ -257,7 +258,7 @@ def _requirement(item: dict[str, Any]) -> dict[str, Any]:
         "title": item.get("title"),
         "level": item.get("level"),
         "verdict": item.get("verdict"),
-        "evidence": len(evidence),
+        "evidence": max(len(evidence), int(item.get("failures") or 0)),
         # a few exchanges to link to, and the first message (the table stays small at 10,000 exchanges)
         "seqs": seqs[:5],
         "message": evidence[0][1] if evidence and len(evidence[0]) > 1 else None,
@@ -265,7 +266,8 @@ def _requirement(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _journey(item: dict[str, Any]) -> dict[str, Any]:
-    return {"id": item.get("id"), "title": item.get("title"), "status": item.get("status"), "seq": item.get("seq")}
+    return {"id": item.get("id"), "title": item.get("title"), "status": item.get("status"), "seq": item.get("seq"),
+            "note": item.get("note")}
 
 
 def _injection(item: dict[str, Any]) -> dict[str, Any]:
@@ -277,6 +279,7 @@ def _injection(item: dict[str, Any]) -> dict[str, Any]:
         "kind": fields.get("kind"),
         "retry_after": fields.get("retry_after"),
         "expected": fields.get("expected"),
+        "requirement": item.get("requirement"),
         "verdict": item.get("verdict"),
         "seq_reaction": item.get("seq_reaction"),
         "message": item.get("message"),

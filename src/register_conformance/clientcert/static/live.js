@@ -91,6 +91,10 @@ function renderState(state) {
   if (changed("journeys", state.journeys)) renderJourneys(state.journeys);
   if (changed("injections", state.injections)) renderInjections(state.injections);
   if (changed("requirements", state.requirements)) renderRequirements(state.requirements);
+  if (changed("notes", state.notes)) {
+    $("notes").replaceChildren(...(state.notes || []).map((note) => el("li", {}, note)));
+    $("notes").hidden = !(state.notes || []).length;
+  }
   if (state.finish_error) banner("Finishing failed: " + state.finish_error + ". See the console of client serve.", "error");
   else if (state.finishing && !view.finishing) startedFinishing();
   $("exchanges-count").textContent = plural(state.exchanges, "exchange");
@@ -137,7 +141,7 @@ function renderJourneys(journeys) {
     const [state, mark, label] = JOURNEY_STATES[journey.status] || ["waiting", "○", journey.status];
     return el("li", { dataset: { journey: journey.id, state } },
       el("span", { class: "mark", "aria-hidden": "true" }, mark),
-      el("span", { class: "name" }, journey.title),
+      el("span", { class: "name" }, journey.title, journey.note ? el("span", { class: "muted note" }, " — " + journey.note) : null),
       journey.seq !== null && journey.seq !== undefined ? seqLink(journey.seq) : null,
       el("span", { class: "badge " + state }, label));
   }));
@@ -158,7 +162,7 @@ function renderInjections(injections) {
     return el("tr", { dataset: { seq: String(item.seq), verdict: item.verdict || "" } },
       el("td", {}, seqLink(item.seq)),
       el("td", {}, served, item.client ? el("div", { class: "muted" }, item.client) : null),
-      el("td", {}, item.expected || ""),
+      el("td", {}, item.expected || "", item.requirement ? el("div", { class: "muted id" }, item.requirement) : null),
       el("td", { title: item.message || "" },
         el("span", { class: "badge " + cls }, label),
         item.seq_reaction !== null && item.seq_reaction !== undefined ? [" ", seqLink(item.seq_reaction)] : null,
@@ -176,12 +180,16 @@ const REQUIREMENT_VERDICTS = {
 function renderRequirements(requirements) {
   view.requirements = requirements;
   const onlyFailing = $("requirements-failing").checked;
-  const rows = requirements.filter((r) => !onlyFailing || r.verdict === "fail").map((r) => {
+  const order = { "fail": 0, "not-demonstrated": 1, "pass": 2, "not-applicable": 3 };  // what needs work first
+  const shown = requirements.filter((r) => !onlyFailing || r.verdict === "fail")
+    .map((r, i) => [r, i]).sort(([a, i], [b, j]) => ((order[a.verdict] ?? 4) - (order[b.verdict] ?? 4)) || i - j)
+    .map(([r]) => r);
+  const rows = shown.map((r) => {
     const [cls, label] = REQUIREMENT_VERDICTS[r.verdict] || ["na", r.verdict || "—"];
     return el("tr", { class: r.verdict === "fail" ? "failing" : null, dataset: { requirement: r.id, verdict: r.verdict } },
       el("td", { class: "id" }, r.id),
       el("td", {}, r.title || "",
-        r.verdict === "fail" && r.message ? el("div", { class: "muted" }, r.message) : null,
+        r.verdict === "fail" && r.message ? el("div", { class: "muted clamp", title: r.message }, r.message) : null,
         r.seqs && r.seqs.length ? el("div", { class: "muted" }, r.verdict === "fail" ? "seen in " : "shown by ",
           r.seqs.flatMap((seq, i) => (i ? [" ", seqLink(seq)] : [seqLink(seq)])),
           r.evidence > r.seqs.length ? ` and ${r.evidence - r.seqs.length} more` : "") : null),
