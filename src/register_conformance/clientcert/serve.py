@@ -28,9 +28,9 @@ import uvicorn
 
 from register_conformance import __version__
 from register_conformance.clientcert.adverse import KINDS, AdversePlan
-from register_conformance.clientcert.judging import JOURNEYS, Judgement
+from register_conformance.clientcert.judging import JOURNEYS, parse_journeys
 from register_conformance.clientcert.observer import Recording, observer_app
-from register_conformance.clientcert.report import write_reports
+from register_conformance.clientcert.report import verdict_table, write_reports
 from register_conformance.errors import ConformanceError, TargetError, UsageError
 from register_conformance.launcher import SandboxProcess
 
@@ -102,17 +102,6 @@ def parse_tokens(values: list[str]) -> tuple[dict[str, str], bool]:
     return tokens, False
 
 
-def parse_journeys(value: str | None) -> frozenset[str] | None:
-    if value is None:
-        return None
-    known = {j for j, _ in JOURNEYS}
-    claimed = frozenset(j.strip() for j in value.split(",") if j.strip())
-    unknown = sorted(claimed - known)
-    if unknown:
-        raise UsageError(f"--journeys: unknown journey {unknown[0]!r} (known: {', '.join(sorted(known))})")
-    return claimed
-
-
 def _check_options(args: argparse.Namespace) -> None:
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: use 0–65535")
@@ -149,7 +138,10 @@ class _Serve:
         _check_options(args)
         self.args = args
         self.tokens, self.generated = parse_tokens(args.provider_token)
-        self.claimed = parse_journeys(args.journeys)
+        try:
+            self.claimed = parse_journeys(args.journeys)
+        except ValueError as exc:
+            raise UsageError(f"--journeys: {exc}") from None
         self.versions = frozenset(VERSIONS if args.api_version == "all" else (args.api_version,))
         self.finished = threading.Event()
         self.reason = ""
@@ -235,48 +227,23 @@ class _Serve:
                 signal.signal(sig, handler)
 
     def _report(self, recording: Recording, reports: Path) -> int:
-        names = sorted(self.tokens.values()) if not self.args.upstream or not self.generated else [GENERATED_NAME]
+        """Judge each client on its own exchanges, write its reports, print its verdict table."""
+        names = [GENERATED_NAME] if self.args.upstream and self.generated else sorted(self.tokens.values())
         several = len(names) > 1
-        rows: list[tuple[str, Judgement, int, Path]] = []
+        certified = True
         for name in names:
             exchanges, judgement = recording.judge_client(name)
             folder = reports / _safe(name) if several else reports
-            run_info = {**recording.info(), "client": name,
-                        "injections": [i.__dict__ for i in recording.adverse.injections if i.client == name]}
-            try:
-                write_reports(judgement, exchanges, folder, run_info)
-            except OSError as exc:
-                raise UsageError(f"cannot write the reports to {folder}: {exc.strerror or exc}") from exc
-            rows.append((name, judgement, len(exchanges), folder))
-        unknown = len([e for e in recording.exchanges() if e.client not in names])
-        print(verdict_table(rows, unknown))
-        return 0 if rows and all(j.certified for _, j, _, _ in rows) else 1
-
-
-def verdict_table(rows: list[tuple[str, Judgement, int, Path]], unknown: int = 0) -> str:
-    """One block per client: verdict, failed requirements, journeys, injections, where the reports are."""
-    lines = []
-    for name, judgement, count, folder in rows:
-        verdict = "CERTIFIED" if judgement.certified else "NOT CERTIFIED"
-        lines.append(f"{name}: {verdict} ({count} exchange{'s' if count != 1 else ''})")
-        for req in judgement.requirements:
-            if req.get("verdict") == "fail":
-                first = next(iter(req.get("evidence") or ()), None)
-                detail = f" — #{first[0]} {first[1]}" if first else ""
-                lines.append(f"  FAIL  {req.get('id')} {req.get('title', '')}{detail}")
-        shown = [j for j in judgement.journeys if j.get("status") != "not claimed"]
-        done = sum(1 for j in shown if j.get("status") == "demonstrated")
-        if shown:
-            missing = ", ".join(j["id"] for j in shown if j.get("status") != "demonstrated")
-            lines.append(f"  journeys demonstrated {done}/{len(shown)}" + (f" (not: {missing})" if missing else ""))
-        for item in judgement.injections:
-            injection = item.get("injection")
-            kind = injection.get("kind") if isinstance(injection, dict) else getattr(injection, "kind", injection)
-            lines.append(f"  injection {kind}: {item.get('verdict')} {item.get('message', '')}".rstrip())
-        lines.append(f"  reports: {folder}")
-    if unknown:
-        lines.append(f"({unknown} request{'s' if unknown != 1 else ''} without a known token: not judged)")
-    return "\n".join(lines)
+            write_reports(judgement, exchanges, folder, {**recording.info(), "client": name})
+            if several:
+                print(f"== {name} ({len(exchanges)} exchanges)")
+            print(verdict_table(judgement))
+            print(f"reports: {folder}")
+            certified = certified and judgement.certified
+        unknown = sum(1 for e in recording.exchanges() if e.client not in names)
+        if unknown:
+            print(f"{unknown} request(s) without a known token were forwarded but not judged")
+        return 0 if certified else 1
 
 
 def _safe(name: str) -> str:
