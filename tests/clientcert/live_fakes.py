@@ -88,9 +88,9 @@ class FakeSource:
         self.finished.set()
 
 
-def live_app(source: FakeSource) -> Starlette:
+def live_app(source: FakeSource, **options: Any) -> Starlette:
     """The live routes mounted where ``client serve`` mounts them."""
-    return Starlette(routes=[Mount("/_conformance", routes=live_routes(source))])
+    return Starlette(routes=[Mount("/_conformance", routes=live_routes(source, **options))])
 
 
 class ThreadServer:

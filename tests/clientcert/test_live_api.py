@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 from register_conformance.clientcert.exchange import Exchange
 from register_conformance.clientcert.judging import Context, Injection
 from register_conformance.clientcert.live import MAX_BODY, MAX_PAGE
+from tests.clientcert.browser import wait_for
 from tests.clientcert.live_fakes import TOKEN, FakeSource, blank_judgement, live_app, synthetic_exchanges
 
 API = "/_conformance/api"
@@ -74,6 +75,7 @@ def test_state_gives_plan_versions_journeys_requirements_injections_and_counts()
     assert state["info"] == {"plan": "full", "api_versions": ["v2026.1"], "base_url": "http://h:1",
                              "claimed_journeys": None, "started": 1.0}
     assert (state["exchanges"], state["last_seq"], state["certified"], state["finishing"]) == (30, 29, False, False)
+    assert (state["judged"], state["judged_exchanges"]) == (True, 30)
     assert [j["id"] for j in state["journeys"]][:2] == ["create-with-degree", "add-or-replace-degree"]
     assert state["journeys"][0] == {"id": "create-with-degree", "title": "Create a trainee with a degree",
                                     "status": "demonstrated", "seq": 0, "note": None}
@@ -117,11 +119,15 @@ def test_exchanges_come_newest_first_in_pages_and_incrementally():
 
 def test_an_exchange_summary_is_short_and_carries_its_judgement():
     source = FakeSource(synthetic_exchanges(12), judge_fn=judged_with_findings)
-    items = {i["seq"]: i for i in client_for(source).get(f"{API}/exchanges").json()["items"]}
+    client = client_for(source)
+    before = client.get(f"{API}/exchanges").json()["items"]  # the list never waits for the judges
+    client.get(f"{API}/state")  # waits (up to a second) for the first judgement
+    items = {i["seq"]: i for i in client.get(f"{API}/exchanges").json()["items"]}
     assert items[6] == {"seq": 6, "started": items[6]["started"], "client": "provider-a", "method": "PUT",
                         "version": "v2026.1", "path": "/trainees/00000000-trainee", "status": 422,
                         "elapsed_ms": 14.0, "injected": None, "verdict": "fail", "failed": ["CL-V2026-NAMES"]}
     assert (items[0]["verdict"], items[1]["verdict"]) == ("pass", "none")
+    assert {i["verdict"] for i in before} <= {"pending", "pass", "fail", "none"}
     assert items[9]["injected"] == "rate-limited-429" and items[9]["status"] == 429
     assert items[1]["path"].startswith("/trainees?since=")
 
@@ -129,6 +135,7 @@ def test_an_exchange_summary_is_short_and_carries_its_judgement():
 def test_one_exchange_in_full_with_redacted_headers_bodies_and_judgements():
     source = FakeSource(synthetic_exchanges(12), judge_fn=judged_with_findings)
     client = client_for(source)
+    assert client.get(f"{API}/state").json()["judged_exchanges"] == 12
     detail = client.get(f"{API}/exchanges/6").json()
     assert detail["url"] == "http://127.0.0.1:8000/api/v2026.1/trainees/00000000-trainee"
     assert ["Authorization", "Bearer [REDACTED]"] in detail["request"]["headers"]
@@ -224,7 +231,7 @@ def test_the_page_is_read_only():
         assert client.delete(f"/_conformance/{path}").status_code == 405
 
 
-def test_a_slow_judgement_is_not_started_twice_and_pollers_get_the_last_one_meanwhile():
+def test_judging_runs_off_the_request_path_and_pollers_get_the_last_judgement_meanwhile():
     release = threading.Event()
     entered = threading.Event()
 
@@ -234,16 +241,53 @@ def test_a_slow_judgement_is_not_started_twice_and_pollers_get_the_last_one_mean
             assert release.wait(30)
         return blank_judgement(exchanges, context)
 
-    source = FakeSource(synthetic_exchanges(1), judge_fn=slow_judge)
-    client = client_for(source)
-    assert client.get(f"{API}/state").json()["exchanges"] == 1
+    source = fake(synthetic_exchanges(1), judge_fn=slow_judge)
+    client = TestClient(live_app(source, wait=0.05))
+    first = client.get(f"{API}/state").json()
+    assert (first["judged"], first["judged_exchanges"]) == (True, 1)
     source.add("GET", "http://h/api/v2026.1/trainees", 200)
-    results: list[dict] = []
-    poller = threading.Thread(target=lambda: results.append(client.get(f"{API}/state").json()))
-    poller.start()
+    meanwhile = client.get(f"{API}/state").json()  # starts the second judgement, answers without it
     assert entered.wait(30)
-    meanwhile = client.get(f"{API}/state").json()  # answered from the previous judgement, not blocked
+    again = client.get(f"{API}/state").json()  # does not start a third
+    listed = client.get(f"{API}/exchanges").json()["items"]
+    assert (meanwhile["exchanges"], meanwhile["judged_exchanges"], again["judged_exchanges"]) == (2, 1, 1)
+    assert [i["verdict"] for i in listed] == ["pending", "none"]  # #1 is not judged yet, #0 is
     release.set()
-    poller.join(30)
-    assert meanwhile["exchanges"] == 2 and results[0]["exchanges"] == 2
+    wait_for(lambda: client.get(f"{API}/state").json()["judged_exchanges"] == 2, "the second judgement")
+    assert source.judge_calls == 2
+
+
+def test_a_judgement_that_fails_keeps_the_previous_one(capsys):
+    def failing_judge(exchanges, context):
+        if len(exchanges) > 1:
+            raise ValueError("a judge tripped")
+        return blank_judgement(exchanges, context)
+
+    source = fake(synthetic_exchanges(1), judge_fn=failing_judge)
+    client = client_for(source)
+    client.get(f"{API}/state")
+    source.add("GET", "http://h/api/v2026.1/trainees", 200)
+    state = client.get(f"{API}/state").json()
+    assert (state["exchanges"], state["judged_exchanges"], state["judged"]) == (2, 1, True)
+    assert state["judging_error"] == "ValueError: a judge tripped"
+    client.get(f"{API}/state")  # tried again, failed again: said once
+    assert capsys.readouterr().err == "live page: judging failed: ValueError: a judge tripped\n"
+
+
+def test_judging_takes_at_most_half_the_time_of_a_busy_recording():
+    now = [100.0]
+
+    def judge_taking_four_seconds(exchanges, context):
+        now[0] += 4.0
+        return blank_judgement(exchanges, context)
+
+    source = fake(synthetic_exchanges(1), judge_fn=judge_taking_four_seconds)
+    client = TestClient(live_app(source, clock=lambda: now[0]))
+    client.get(f"{API}/state")  # judged at 100-104: the next judgement not before 108
+    source.add("GET", "http://h/api/v2026.1/trainees", 200)
+    now[0] = 107.9
+    assert client.get(f"{API}/exchanges").json()["total"] == 2  # the list itself is never held back
+    assert source.judge_calls == 1
+    now[0] = 108.0
+    client.get(f"{API}/state")
     assert source.judge_calls == 2

@@ -18,7 +18,8 @@ Read-only apart from ``finish``, which needs ``Content-Type: application/json`` 
 can trigger it with a plain form post. No token is needed for the page and none is ever shown: the
 exchanges are redacted by their producer, and every header leaves through ``redact_exchange_headers``
 again. The endpoints are plain functions, so Starlette runs them in its thread pool and judging a long
-recording never stalls the event loop that serves the vendor's traffic.
+recording never stalls the event loop that serves the vendor's traffic; judging itself runs on a thread of
+its own (``_LatestJudgement``), so no request waits for it longer than it chooses to.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -65,9 +66,14 @@ class LiveSource(Protocol):
     def finish(self) -> None: ...  # what SIGINT does: judge, write reports, exit
 
 
-def live_routes(source: LiveSource) -> list[BaseRoute]:
-    """The routes of the live page, to be mounted at ``/_conformance``."""
-    page = _LivePage(source)
+def live_routes(source: LiveSource, *, clock: Callable[[], float] = time.monotonic,
+                wait: float = 1.0) -> list[BaseRoute]:
+    """The routes of the live page, to be mounted at ``/_conformance``.
+
+    ``wait``: how long ``api/state`` waits for a judgement being computed before it answers with the
+    previous one (or none yet); ``clock`` paces re-judging (see ``_LatestJudgement``).
+    """
+    page = _LivePage(source, _LatestJudgement(source, clock), wait)
     return [
         Route("/", page.index, methods=["GET"]),
         Route("/api/state", page.state, methods=["GET"]),
@@ -79,31 +85,63 @@ def live_routes(source: LiveSource) -> list[BaseRoute]:
 
 
 class _LatestJudgement:
-    """``source.judgement()`` computed by one thread at a time; the others get the previous one meanwhile.
+    """``source.judgement()`` computed off the request path: one computation at a time, at most half the time.
 
-    Judging 10,000 exchanges takes seconds; several polling pages must not each start it again. When a
-    computation is already running and an earlier judgement exists, that one is returned at once.
+    Judging 10,000 exchanges takes seconds; no request waits longer than it chooses to. A computation runs
+    on its own thread when one is due; callers get the latest finished judgement (None before the first)
+    and the number of exchanges it covers. After a computation that took T seconds the next one starts no
+    sooner than T later, so a busy recording never keeps a core judging all the time.
     """
 
-    def __init__(self, source: LiveSource) -> None:
+    def __init__(self, source: LiveSource, clock: Callable[[], float] = time.monotonic) -> None:
         self._source = source
+        self._clock = clock
         self._lock = threading.Lock()
-        self._last: Judgement | None = None
+        self._last: tuple[Judgement, int] | None = None  # the judgement and how many exchanges it covers
+        self._next = 0.0  # clock time from which a new computation may start
+        self._running: threading.Event | None = None  # set when the running computation ends
+        self.error: str | None = None  # why the last computation failed
 
-    def get(self) -> Judgement:
-        if self._lock.acquire(blocking=self._last is None):
-            try:
-                self._last = self._source.judgement()
-            finally:
-                self._lock.release()
-        assert self._last is not None
-        return self._last
+    def get(self, wait: float = 0.0) -> tuple[Judgement | None, int]:
+        """The latest judgement and its exchange count; waits up to ``wait`` s for one being computed."""
+        with self._lock:
+            due = self._last is None or (self._last[1] != len(self._source.exchanges())
+                                         and self._clock() >= self._next)
+            if due and self._running is None:
+                self._running = threading.Event()
+                threading.Thread(target=self._compute, args=(self._running,), name="live-judge", daemon=True).start()
+            running = self._running
+        if running is not None and wait > 0:
+            running.wait(wait)
+        last = self._last
+        return (last[0], last[1]) if last else (None, 0)
+
+    def _compute(self, done: threading.Event) -> None:
+        try:
+            started = self._clock()
+            count = len(self._source.exchanges())  # the source judges at least these
+            judgement = self._source.judgement()
+            finished = self._clock()
+            with self._lock:
+                self._last = (judgement, count)
+                self._next = finished + (finished - started)
+            self.error = None
+        except Exception as exc:  # the page keeps the previous judgement; the console gets one line per new error
+            error = f"{type(exc).__name__}: {exc}"
+            if error != self.error:
+                sys.stderr.write(f"live page: judging failed: {error}\n")
+            self.error = error
+        finally:
+            with self._lock:
+                self._running = None
+            done.set()
 
 
 class _LivePage:
-    def __init__(self, source: LiveSource) -> None:
+    def __init__(self, source: LiveSource, judged: _LatestJudgement, wait: float) -> None:
         self.source = source
-        self.judged = _LatestJudgement(source)
+        self.judged = judged
+        self.wait = wait
         self.finishing: float | None = None  # when the finish button was pressed
         self.finish_error: str | None = None
         self._finish_lock = threading.Lock()
@@ -118,21 +156,23 @@ class _LivePage:
 
     # --- the JSON API ---------------------------------------------------------------------------------
     def state(self, request: Request) -> Response:
+        judgement, judged = self.judged.get(wait=self.wait)
         exchanges = self.source.exchanges()
         count = len(exchanges)
-        judgement = self.judged.get()
-        requirements = [_requirement(r) for r in judgement.requirements]
-        journeys = [_journey(j) for j in judgement.journeys]
-        injections = [_injection(i) for i in judgement.injections]
+        requirements = [_requirement(r) for r in judgement.requirements] if judgement else []
+        journeys = [_journey(j) for j in judgement.journeys] if judgement else []
+        injections = [_injection(i) for i in judgement.injections] if judgement else []
         body = {
             "info": _public_info(self.source.info()),
-            "certified": bool(judgement.certified),
+            "judged": judgement is not None,  # False: the first judgement is still being computed
+            "judged_exchanges": judged,  # how many exchanges the judgement covers (the rest: on its way)
+            "certified": bool(judgement and judgement.certified),
             "exchanges": count,
             "last_seq": exchanges[count - 1].seq if count else None,
             "journeys": journeys,
             "injections": injections,
             "requirements": requirements,
-            "notes": list(getattr(judgement, "notes", ())),
+            "notes": list(getattr(judgement, "notes", None) or ()),
             "counts": {
                 "requirements": dict(Counter(r["verdict"] for r in requirements)),
                 "journeys": dict(Counter(j["status"] for j in journeys)),
@@ -140,6 +180,7 @@ class _LivePage:
             },
             "finishing": self.finishing is not None,
             "finish_error": self.finish_error,
+            "judging_error": self.judged.error,
             "now": time.time(),
         }
         return _json(body)
@@ -165,8 +206,8 @@ class _LivePage:
         else:  # the newest page
             stop = count
             start = max(0, stop - limit)
-        judgement = self.judged.get() if stop > start else None
-        items = [_summary(exchanges[i], judgement) for i in range(stop - 1, start - 1, -1)]
+        judgement, judged = self.judged.get() if stop > start else (None, 0)
+        items = [_summary(exchanges[i], judgement if i < judged else None) for i in range(stop - 1, start - 1, -1)]
         return _json({
             "total": count,
             "last_seq": exchanges[count - 1].seq if count else None,
@@ -187,16 +228,21 @@ class _LivePage:
         if index >= count or exchanges[index].seq != seq:
             return _json({"error": f"no exchange #{seq} (recorded: {count})"}, status=404)
         exchange = exchanges[index]
-        judgement = self.judged.get()
+        judgement, judged = self.judged.get()
+        if index >= judged:
+            judgement = None
         body = _summary(exchange, judgement)
+        said = judgement.for_exchange(seq) if judgement else []
         body.update({
             "url": exchange.url,
             "request": _message(exchange.request_headers, exchange.request_body),
             "response": _message(exchange.response_headers, exchange.response_body),
             "notes": list(exchange.notes),
-            "judgements": [{"id": i, "verdict": v, "message": m} for i, v, m in judgement.for_exchange(seq)],
-            "demonstrates": [j["title"] for j in map(_journey, judgement.journeys) if j["seq"] == seq],
-            "injection": next((i for i in map(_injection, judgement.injections) if i["seq"] == seq), None),
+            "judgements": [{"id": i, "verdict": v, "message": m} for i, v, m in said],
+            "demonstrates": [j["title"] for j in map(_journey, judgement.journeys) if j["seq"] == seq]
+            if judgement else [],
+            "injection": next((i for i in map(_injection, judgement.injections) if i["seq"] == seq), None)
+            if judgement else None,
         })
         return _json(body)
 
@@ -222,6 +268,7 @@ class _LivePage:
 
 # --- what leaves the server ------------------------------------------------------------------------------
 def _summary(exchange: Exchange, judgement: Judgement | None) -> dict[str, Any]:
+    """One row of the list; ``judgement`` None: the exchange is not judged yet (verdict "pending")."""
     said = judgement.for_exchange(exchange.seq) if judgement is not None else []
     failed = sorted({i for i, v, _ in said if v == "fail"})
     query = "?" + exchange.url.split("?", 1)[1] if "?" in exchange.url else ""
@@ -236,7 +283,7 @@ def _summary(exchange: Exchange, judgement: Judgement | None) -> dict[str, Any]:
         "status": exchange.status,
         "elapsed_ms": exchange.elapsed_ms,
         "injected": exchange.injected,
-        "verdict": "fail" if failed else ("pass" if said else "none"),
+        "verdict": "pending" if judgement is None else "fail" if failed else "pass" if said else "none",
         "failed": failed,
     }
 

@@ -84,8 +84,15 @@ function changed(part, value) {
 
 // --- state: header, journeys, adverse responses, requirements -------------------------------------------
 function renderState(state) {
+  if (state.judged && !document.body.dataset.judgedMs) document.body.dataset.judgedMs = String(Math.round(performance.now()));
   view.info = state.info || {};
   view.total = state.exchanges;
+  view.judgedExchanges = state.judged_exchanges;
+  const judging = $("judging");
+  judging.hidden = state.judged && !state.judging_error;
+  judging.textContent = state.judging_error
+    ? `Judging failed (${state.judging_error}); showing the judgement of the first ${state.judged_exchanges} exchanges.`
+    : `Judging ${plural(state.exchanges, "exchange")}… the checklist and the requirements appear when it is done.`;
   if (changed("header", [state.info, state.exchanges, Math.floor(state.now / 60)])) renderHeader(state);
   if (changed("verdict", [state.certified, state.counts])) renderVerdict(state);
   if (changed("journeys", state.journeys)) renderJourneys(state.journeys);
@@ -223,6 +230,11 @@ async function pollNewer() {
   setPage({ items, total: page.total, more_before: page.total > items.length, more_after: false }, new Set(page.items.map((i) => i.seq)));
 }
 
+async function reloadPage() {
+  if (view.mode === "follow" || !view.items.length) return loadNewest();
+  setPage(await getJSON(`api/exchanges?before=${view.items[0].seq + 1}&limit=${PAGE}`));
+}
+
 async function loadOlder() {
   if (!view.items.length) return;
   const oldest = view.items[view.items.length - 1].seq;
@@ -310,6 +322,8 @@ function exchangeRow(item) {
     judgement = [el("span", { class: "badge fail" }, "fail"), el("span", { class: "failed-ids" }, item.failed.join(", "))];
   } else if (item.verdict === "pass") {
     judgement = el("span", { class: "badge pass" }, "pass");
+  } else if (item.verdict === "pending") {
+    judgement = el("span", { class: "badge pending", title: "being judged" }, "…");
   } else {
     judgement = el("span", { class: "badge none" }, "—");
   }
@@ -436,6 +450,11 @@ async function tick() {
   try {
     const state = await getJSON("api/state");
     renderState(state);
+    const judgedNow = view.items.some((item) => item.verdict === "pending" && item.seq < state.judged_exchanges);
+    if (judgedNow && state.judged_exchanges > (view.judgedShown || 0)) {
+      view.judgedShown = state.judged_exchanges;
+      await reloadPage();  // rows listed before their judgement: draw them again with it
+    }
     if (view.mode === "follow") {
       if (view.items.length || state.exchanges) await pollNewer();
     } else {
@@ -449,6 +468,7 @@ async function tick() {
       view.lostContact = false;
       if (!view.finishing && !state.finish_error) $("banner").hidden = true;
     }
+    if (!document.body.dataset.ready) document.body.dataset.readyMs = String(Math.round(performance.now()));
     document.body.dataset.ready = "1";
   } catch (error) {
     view.failures += 1;
