@@ -6,6 +6,8 @@ The end-to-end run against the real ``client serve`` is in ``test_live_serve.py`
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from register_conformance.lifecycle.data import TraineeData
@@ -124,3 +126,26 @@ def test_the_page_says_when_client_serve_has_gone(browser):
         server.__exit__(None, None, None)
     wait_for(lambda: "Lost contact" in text(browser, "banner"), "the lost-contact banner", 40)
     assert css(browser, "#live-dot.off")
+
+
+def test_the_list_shows_before_the_first_judgement_and_is_redrawn_with_it(browser):
+    release = threading.Event()
+
+    def held_judge(exchanges, context):
+        assert release.wait(60)
+        return blank_judgement(exchanges, context)
+
+    source = FakeSource(synthetic_exchanges(120), judge_fn=held_judge)
+    try:
+        with ThreadServer(live_app(source, wait=0.05)) as url:
+            open_page(browser, url)
+            assert rows(browser)[:1] == ["119"] and text(browser, "verdict") == "Judging…"
+            assert "Judging 120 exchanges" in text(browser, "judging")
+            verdicts = "return [...document.querySelectorAll('#exchanges tr.exchange')].map((r) => r.dataset.verdict);"
+            assert set(browser.execute_script(verdicts)) == {"pending"}
+            release.set()
+            wait_for(lambda: set(browser.execute_script(verdicts)) == {"none"}, "the rows redrawn with their verdicts")
+            assert text(browser, "verdict") == "No failure so far"
+            assert browser.execute_script("return document.getElementById('judging').hidden")
+    finally:
+        release.set()

@@ -94,7 +94,7 @@ function renderState(state) {
     ? `Judging failed (${state.judging_error}); showing the judgement of the first ${state.judged_exchanges} exchanges.`
     : `Judging ${plural(state.exchanges, "exchange")}… the checklist and the requirements appear when it is done.`;
   if (changed("header", [state.info, state.exchanges, Math.floor(state.now / 60)])) renderHeader(state);
-  if (changed("verdict", [state.certified, state.counts])) renderVerdict(state);
+  if (changed("verdict", [state.judged, state.certified, state.counts, state.exchanges > 0])) renderVerdict(state);
   if (changed("journeys", state.journeys)) renderJourneys(state.journeys);
   if (changed("injections", state.injections)) renderInjections(state.injections);
   if (changed("requirements", state.requirements)) renderRequirements(state.requirements);
@@ -124,7 +124,10 @@ function renderHeader(state) {
 function renderVerdict(state) {
   const failing = (state.counts.requirements || {}).fail || 0;
   const node = $("verdict");
-  if (failing) {
+  if (!state.judged) {
+    node.dataset.verdict = "";
+    node.textContent = "Judging…";
+  } else if (failing) {
     node.dataset.verdict = "failing";
     node.textContent = plural(failing, "requirement") + " failing";
   } else if (state.certified) {
@@ -154,7 +157,7 @@ function renderJourneys(journeys) {
   }));
   const shown = journeys.filter((j) => j.status !== "not claimed");
   const done = shown.filter((j) => j.status === "demonstrated").length;
-  $("journeys-count").textContent = `${done} of ${shown.length} demonstrated`;
+  $("journeys-count").textContent = shown.length ? `${done} of ${shown.length} demonstrated` : "";
 }
 
 const INJECTION_VERDICTS = { pass: ["pass", "passed"], fail: ["fail", "failed"], pending: ["pending", "waiting for the client"] };
@@ -206,7 +209,7 @@ function renderRequirements(requirements) {
   $("requirements").tBodies[0].replaceChildren(...rows);
   const counts = {};
   for (const r of requirements) counts[r.verdict] = (counts[r.verdict] || 0) + 1;
-  $("requirements-count").textContent = [
+  $("requirements-count").textContent = !requirements.length ? "" : [
     `${counts.pass || 0} pass`, `${counts.fail || 0} fail`, `${counts["not-demonstrated"] || 0} not yet`,
   ].join(" · ");
 }
