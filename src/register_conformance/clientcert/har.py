@@ -2,8 +2,10 @@
 
 The reader takes what browsers, mitmproxy, Charles, Postman and most HTTP tools export: entries in any
 order (sorted here by ``startedDateTime``, ties kept in file order), repeated headers, base64 bodies,
-bodies stripped by the tool (noted on the exchange, not judged). ``Authorization`` keeps only its scheme
-word, cookies and ``Set-Cookie`` are redacted, and the HAR's ``cookies`` arrays are never read.
+bodies stripped by the tool (noted on the exchange, not judged), and sanitized exports without any
+``Authorization`` header (noted; a missing header is then judged only where the server answered 401).
+``Authorization`` keeps only its scheme word, cookies and ``Set-Cookie`` are redacted, and the HAR's
+``cookies`` arrays are never read.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from urllib.parse import urlencode
 
 from register_conformance import __version__
 from register_conformance.clientcert.exchange import Exchange, redact_exchange_headers
-from register_conformance.clientcert.rules_request import BODY_METHODS, BODY_NOT_RECORDED
+from register_conformance.clientcert.rules_request import AUTH_NOT_RECORDED, BODY_METHODS, BODY_NOT_RECORDED
 from register_conformance.errors import ConformanceError
 
 HAR_CLIENT = "har"
@@ -48,6 +50,9 @@ def read_har(path: str | Path) -> list[Exchange]:
         raise HarError(f"{path}: not a HAR file (no log.entries list)")
     parsed = [_entry(path, i, e) for i, e in enumerate(entries)]
     parsed.sort(key=lambda p: (p[0], p[1]))
+    if not any(any(k.lower() == "authorization" for k, _ in f["request_headers"]) for _, _, f in parsed):
+        for _, _, fields in parsed:  # a sanitized export: no entry kept its Authorization header
+            fields["notes"] = (*fields["notes"], AUTH_NOT_RECORDED)
     return [Exchange(seq=seq, **fields) for seq, (_, _, fields) in enumerate(parsed)]
 
 
@@ -183,6 +188,6 @@ def to_har(exchanges: Sequence[Exchange]) -> dict[str, Any]:
 def write_har(exchanges: Sequence[Exchange], path: str | Path) -> None:
     """Write ``exchanges`` as a HAR 1.2 file; an unwritable path raises ``HarError``."""
     try:
-        Path(path).write_text(json.dumps(to_har(exchanges), ensure_ascii=False, indent=1), encoding="utf-8")
+        Path(path).write_text(json.dumps(to_har(exchanges), ensure_ascii=False), encoding="utf-8")  # C encoder
     except OSError as exc:
         raise HarError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -151,7 +151,7 @@ text-align:left;vertical-align:top}th{background:#f3f3f3}
 .banner{padding:.8rem 1rem;font-size:1.2rem;font-weight:bold;border-radius:4px}
 .ok{background:#dff0d8;color:#225522}.bad{background:#f8d7da;color:#721c24}
 .v-pass{color:#225522;font-weight:bold}.v-fail{color:#a00;font-weight:bold}.v-other{color:#666}
-code{font-size:.85rem}ul{margin:.2rem 0;padding-left:1.2rem}.muted{color:#666}
+code{font-size:.85rem;white-space:nowrap}ul{margin:.2rem 0;padding-left:1.2rem}.muted{color:#666}
 """
 
 
@@ -176,7 +176,9 @@ def render_html(doc: dict[str, Any], judgement: Any, exchanges: Sequence[Exchang
     info = [("plan", run.get("plan")), ("source", run.get("source")), ("API versions", run.get("api_versions")),
             ("exchanges", doc["exchanges"]), ("judged", doc["counts"].get("judged")),
             ("tool", f"register-conformance {__version__}"), ("started", run.get("started"))]
-    parts.append(_table(("", ""), ((escape(k), escape(str(v))) for k, v in info if v is not None)))
+    rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(', '.join(v) if isinstance(v, list) else str(v))}</td></tr>"
+                   for k, v in info if v is not None)
+    parts.append(f"<table>{rows}</table>")
     if doc["notes"]:
         parts.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in doc["notes"]) + "</ul>")
     parts.append("<h2>Requirements</h2>")

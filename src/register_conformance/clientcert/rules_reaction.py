@@ -108,16 +108,23 @@ def is_state_transition_error(ex: Exchange) -> bool:
 
 
 # -- the rules -----------------------------------------------------------------------------------------------
+def _can_change(ex: Exchange) -> bool:
+    """An index read answered 404 "No trainees found" can change (new trainees appear): polling it is fine."""
+    op = operation_of(ex.method, ex.route)
+    return ex.method == "GET" and op is not None and op.name == "index" and ex.status == 404
+
+
 def no_resend(exchanges: Sequence[Exchange], ledger: Ledger) -> None:
+    """The client's next request after a 400/401/404/409/422 is not the same request (method, URL, body)."""
     for prev, nxt in pairwise(exchanges):
-        if prev.status in FINAL_STATUSES:
+        if prev.status in FINAL_STATUSES and not _can_change(prev):
             if _same_request(prev, nxt):
                 ledger.fail(NO_RESEND, nxt.seq, f"{nxt.method} {nxt.path} resent unchanged after {prev.status} "
                                                 f"(seq {prev.seq}); that answer cannot change")
             else:
                 ledger.ok(NO_RESEND, nxt.seq, f"changed its request after {prev.status} (seq {prev.seq})")
     last = exchanges[-1] if exchanges else None
-    if last is not None and last.status in FINAL_STATUSES:
+    if last is not None and last.status in FINAL_STATUSES and not _can_change(last):
         ledger.check(NO_RESEND)
 
 
@@ -238,8 +245,8 @@ def trn_poll(exchanges: Sequence[Exchange], ledger: Ledger) -> dict[str, int]:
             last.pop(f"trainee {op.trainee_id}", None)  # a write makes the next read a new question
             continue
         key = poll_key(ex, op)
-        if key is None:
-            continue
+        if key is None or ex.status in (None, 429, 503):
+            continue  # an unanswered read is retried, not polled again
         if key in last:
             ledger.check(TRN_POLL)
             gap = ex.started - last[key]
