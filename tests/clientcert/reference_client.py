@@ -10,7 +10,7 @@ under stress (core.md §4, §14; lifecycle.md §1.4; ../notes/client-certificati
 * a create whose answer is lost: look the trainee up with ``GET /trainees?since=…`` before doing
   anything else (and, if it is not there, send the same create again: a ``409`` carries the trainee);
 * the TRN arrives asynchronously and may be late: re-read the trainee at a falling rate (never more than
-  two reads less than 10 s apart) and recommend only once ``trn`` is present;
+  three reads less than 10 s apart) and recommend only once ``trn`` is present;
 * a ``4xx`` is never sent again unchanged, and a ``StateTransitionError`` is not retried.
 
 A *variant* is the same client with one realistic mistake switched on (``flaw``); ``VARIANTS`` lists
@@ -31,7 +31,7 @@ import httpx
 from register_conformance.lifecycle.data import TraineeData
 
 RATE_MAX = 90  # requests in any 60 s (the service allows 100, core.md §4)
-TRN_GAPS = (3.0, 10.5)  # seconds between reads while waiting for a TRN: one quick re-read, then ≥ 10 s
+TRN_GAPS = (2.0, 2.0, 10.5)  # seconds between reads while waiting for a TRN: two quick re-reads, then ≥ 10 s
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,7 @@ class LostResponse(Exception):
 class Outcome:
     trainees: dict[str, str] = field(default_factory=dict)  # role → trainee id
     problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
 
 
 def utc_stamp(moment: datetime) -> str:
@@ -130,6 +131,7 @@ class ReferenceClient:
         """One request; waits out 429/503 (Retry-After) and sends it again; never resends other answers."""
         url = f"{self.base_url}/api/{version or self.version}{path}"
         content = raw if raw is not None else (json.dumps({"data": data}) if data is not None else None)
+        last = "nothing"
         for _attempt in range(8):
             self._pace()
             try:
@@ -138,9 +140,11 @@ class ReferenceClient:
             except httpx.TransportError as exc:
                 if method == "POST":
                     raise LostResponse(str(exc)) from exc
+                last = f"{type(exc).__name__}: {exc}"
                 time.sleep(1.0)  # GET/PUT/PATCH are safe to repeat once the connection is back
                 continue
             if response.status_code in (429, 503):
+                last = str(response.status_code)
                 time.sleep(self._backoff(response))
                 continue
             if self.flaw in ("resend-422", "recommend-early", "retry-state-transition") \
@@ -149,7 +153,7 @@ class ReferenceClient:
                 return self.http.request(method, url, params=params, content=content,
                                          headers=self._headers(content is not None))
             return response
-        raise RuntimeError(f"{method} {path}: still refused after 8 attempts")
+        raise RuntimeError(f"{method} {path}: still refused after 8 attempts (last: {last})")
 
     def _backoff(self, response: httpx.Response) -> float:
         if self.flaw == "ignore-retry-after":
@@ -169,6 +173,13 @@ class ReferenceClient:
         return body
 
     def create(self, body: dict[str, Any]) -> str | None:
+        """Create a trainee (the hot-loop variants then spin until its TRN arrives)."""
+        trainee_id = self._create(body)
+        if trainee_id and self.flaw in ("hot-trn-loop", "hot-index-poll"):
+            self.wait_for_trn([trainee_id], limit=30.0)
+        return trainee_id
+
+    def _create(self, body: dict[str, Any]) -> str | None:
         """Create a trainee; after a lost answer find it (index with since) instead of creating another."""
         before = datetime.now(UTC) - timedelta(seconds=2)
         try:
@@ -209,7 +220,7 @@ class ReferenceClient:
         if self.flaw == "hot-index-poll":
             return self._hot_index_poll(trainee_ids, limit)
         have: set[str] = set()
-        time.sleep(first_wait)
+        time.sleep(0 if self.flaw == "hot-trn-loop" else first_wait)
         deadline = time.monotonic() + limit
         reads = 0
         while time.monotonic() < deadline:
@@ -256,10 +267,12 @@ class ReferenceClient:
 
     # -- the journeys ------------------------------------------------------------------------------------
     def run(self) -> Outcome:
+        start = time.monotonic()
         try:
             self._run()
         finally:
             self.http.close()
+            self.outcome.seconds = round(time.monotonic() - start, 1)
         return self.outcome
 
     def _run(self) -> None:

@@ -51,7 +51,7 @@ class Recording:
         self._exchanges: list[Exchange] = []
         self._lock = threading.Lock()
         self._cache: tuple[int, Judgement] | None = None
-        self.last_activity = time.monotonic()
+        self.last_activity: float | None = None  # monotonic time of the last request; None before the first
 
     # -- recording -----------------------------------------------------------------------------------
     def touch(self) -> None:

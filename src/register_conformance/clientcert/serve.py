@@ -59,7 +59,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="where to write the reports (default reports/client; one folder per client "
                              "when several tokens are given)")
     parser.add_argument("--until-idle", type=float, metavar="SECONDS",
-                        help="finish after this long without a request")
+                        help="finish after this long without a request (counted from the first request)")
     parser.add_argument("--duration", type=float, metavar="SECONDS", help="finish after this long in any case")
     parser.add_argument("--upstream", metavar="URL",
                         help="observe traffic to this Register environment instead of the embedded sandbox")
@@ -220,7 +220,8 @@ class _Serve:
                 now = time.monotonic()
                 if args.duration is not None and now - start >= args.duration:
                     self.finish(f"--duration {args.duration:g}s")
-                elif args.until_idle is not None and now - recording.last_activity >= args.until_idle:
+                elif args.until_idle is not None and recording.last_activity is not None \
+                        and now - recording.last_activity >= args.until_idle:
                     self.finish(f"--until-idle {args.until_idle:g}s")
         finally:
             for sig, handler in previous.items():

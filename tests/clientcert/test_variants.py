@@ -1,0 +1,75 @@
+"""Meta-tests of client certification, end to end: the reference client is certified, every broken variant is
+refused citing the CL id its mistake breaks, and ``client check`` reaches the same verdicts on the recordings.
+
+One real ``client serve`` process (embedded sandbox, plan ``full``: every adverse response) serves all clients
+at once, one ``--provider-token`` each, so the whole table costs one run (see drive.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from register_conformance.cli import main as cli_main
+
+from .drive import ServedRun, reference_specs, serve_and_drive, variant_specs
+from .reference_client import VARIANTS
+
+REFERENCES = [spec.name for spec in reference_specs()]
+#: Mistakes visible in the recording alone (``client check`` knows nothing of the injections).
+CHECKABLE = {v.name for v in VARIANTS if v.cl_id.startswith("CL-REQ-")} | {
+    "resend-422", "defer-resync", "recommend-early", "retry-state-transition", "burst", "hot-trn-loop",
+    "ignore-retry-after", "short-backoff"}
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> ServedRun:
+    reports = tmp_path_factory.mktemp("client-serve")
+    return serve_and_drive(reports, reference_specs() + variant_specs())
+
+
+def test_reference_certified_and_every_variant_refused(served: ServedRun, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    assert served.returncode == 1, served.stderr[-2000:]  # the variants are not certified
+    assert served.stdout.startswith("listening on http://127.0.0.1:")
+    problems: list[str] = []
+    for name in REFERENCES:
+        summary = served.summary(name)
+        if not summary["certified"]:
+            problems.append(f"{name} refused: {sorted(served.failed_ids(name))} {served.outcomes.get(name)}")
+        kinds = {row["injection"]["kind"] for row in summary["injections"]}
+        if kinds != {"rate-limited-429", "unavailable-503", "lost-create", "late-trn"}:
+            problems.append(f"{name} did not meet every adverse response: {sorted(kinds)}")
+        if any(row["verdict"] != "pass" for row in summary["injections"]):
+            problems.append(f"{name} mishandled an injection: {summary['injections']}")
+    for variant in VARIANTS:
+        summary = served.summary(variant.name)
+        failed = served.failed_ids(variant.name)
+        if summary["certified"] or variant.cl_id not in failed:
+            problems.append(f"{variant.name} ({variant.mistake}): certified={summary['certified']}, "
+                            f"failed {sorted(failed)}, expected {variant.cl_id}")
+    # client check on the same recordings (HAR): the references pass, the checkable mistakes are refused.
+    for name in [*REFERENCES, *sorted(CHECKABLE)]:
+        code = cli_main(["client", "check", str(served.har(name)), "--reports", str(tmp_path / name)])
+        expected = 0 if name in REFERENCES else 1
+        cl_id = next((v.cl_id for v in VARIANTS if v.name == name), None)
+        failed_check = {r["id"] for r in _summary(tmp_path / name)["requirements"] if r["verdict"] == "fail"}
+        if code != expected or (cl_id and cl_id not in failed_check):
+            problems.append(f"client check {name}: exit {code}, failed {sorted(failed_check)}, expected {cl_id}")
+    capsys.readouterr()
+    assert not problems, "\n".join(problems)
+
+
+def test_reports_never_hold_a_token(served: ServedRun) -> None:
+    tokens = [word for line in served.stdout.splitlines() for word in line.split() if word.startswith("cs_")]
+    assert not tokens, "client serve printed a token it was given"
+    for path in served.reports.rglob("*"):
+        if path.is_file():
+            assert "cs_" not in path.read_text(encoding="utf-8", errors="replace"), path
+
+
+def _summary(folder: Path) -> dict:
+    import json
+
+    return json.loads((folder / "summary.json").read_text(encoding="utf-8"))
