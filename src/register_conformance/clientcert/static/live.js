@@ -299,6 +299,7 @@ function setPage(page, fresh) {
   view.rows = keep;
   body.replaceChildren(...nodes);
   $("exchanges-empty").hidden = view.items.length > 0;
+  if (!document.body.dataset.listMs) document.body.dataset.listMs = String(Math.round(performance.now()));
   renderPageInfo();
 }
 
@@ -451,17 +452,16 @@ function serverGone() {
 // --- the loop --------------------------------------------------------------------------------------------
 async function tick() {
   try {
-    const state = await getJSON("api/state");
+    const asked = getJSON("api/state");  // in flight while the list is polled: it may wait for the judges
+    asked.catch(() => {});
+    if (view.mode === "follow") await pollNewer();
+    const state = await asked;
     renderState(state);
+    if (view.mode !== "follow") renderPageInfo();
     const judgedNow = view.items.some((item) => item.verdict === "pending" && item.seq < state.judged_exchanges);
     if (judgedNow && state.judged_exchanges > (view.judgedShown || 0)) {
       view.judgedShown = state.judged_exchanges;
       await reloadPage();  // rows listed before their judgement: draw them again with it
-    }
-    if (view.mode === "follow") {
-      if (view.items.length || state.exchanges) await pollNewer();
-    } else {
-      renderPageInfo();
     }
     view.failures = 0;
     const dot = $("live-dot");
