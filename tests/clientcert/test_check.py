@@ -108,3 +108,15 @@ def test_requirements_command_lists_the_client_rules() -> None:
     listed = client_rows()
     assert [r["id"] for r in listed] == list(client_catalogue())
     assert all(r["judged_by"] and r["area"] == "client" for r in listed)
+
+
+def test_requirements_json_has_cl_ids_and_uncovered_never_lists_them(monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from register_conformance.commands import requirements
+
+    monkeypatch.setattr(requirements, "collect_coverage", lambda suites: {})
+    assert main(["requirements", "--json"]) == 0
+    rows = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["CL-REQ-AUTH"]["judged_by"] and rows["CL-REQ-AUTH"]["level"] == "MUST"
+    assert main(["requirements", "--uncovered"]) == 0
+    assert "CL-" not in capsys.readouterr().out

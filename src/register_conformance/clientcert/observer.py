@@ -100,6 +100,10 @@ class Recording:
                 "api_versions": sorted(self.api_versions) if self.api_versions else None,
                 "claimed_journeys": sorted(self.claimed_journeys) if self.claimed_journeys is not None else None}
 
+    def note(self, **items: Any) -> None:
+        """Add facts about the run (e.g. when and why it finished) to ``info``."""
+        self._info.update(items)
+
     def finish(self) -> None:
         if self._on_finish:
             self._on_finish()

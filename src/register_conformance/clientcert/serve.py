@@ -206,8 +206,7 @@ class _Serve:
         self._wait(recording)
         server.should_exit = True
         thread.join(15)
-        info["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
-        info["finished_because"] = self.reason
+        recording.note(finished=datetime.now(UTC).isoformat(timespec="seconds"), finished_because=self.reason)
         return self._report(recording, Path(args.reports))
 
     def _wait(self, recording: Recording) -> None:
