@@ -310,7 +310,7 @@ function renderPageInfo() {
   } else {
     const newest = view.items[0].seq, oldest = view.items[view.items.length - 1].seq;
     const behind = view.mode === "paged" && view.total && view.items[0].seq < view.total - 1;
-    info.textContent = `#${oldest}–#${newest} of ${view.total}` + (view.mode === "follow" ? " · live" : "")
+    info.textContent = `#${oldest}–#${newest} of ${view.total}` + (view.mode === "follow" && !view.finishing ? " · live" : "")
       + (behind ? " · newer ones waiting" : "");
   }
   $("page-newest").disabled = view.mode === "follow";
@@ -412,7 +412,7 @@ function banner(text, kind, hideAfter) {
 }
 
 function reportPlace() {
-  return view.info.reports ? `${view.info.reports}/report.html` : "the reports folder (see the console of client serve)";
+  return view.info.reports ? `${view.info.reports}/report.html` : "its --reports folder";
 }
 
 function startedFinishing() {
@@ -442,7 +442,8 @@ function serverGone() {
   dot.title = "not connected";
   if (view.finishing) {
     document.body.dataset.finished = "1";
-    banner(`client serve has finished and stopped. The report is in ${reportPlace()}.`, "done");
+    banner(`client serve has finished and stopped: the verdict table is in its terminal, the report in ${reportPlace()}.`, "done");
+    renderPageInfo();
   } else if (view.failures >= 2) {
     view.lostContact = true;
     banner("Lost contact with client serve (stopped, or finished from its console). Retrying…", "error");
