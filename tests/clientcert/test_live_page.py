@@ -7,9 +7,11 @@ The end-to-end run against the real ``client serve`` is in ``test_live_serve.py`
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
+from register_conformance.clientcert.judging import Context, Injection
 from register_conformance.lifecycle.data import TraineeData
 from tests.clientcert.browser import start_chromium, wait_for
 from tests.clientcert.live_fakes import (
@@ -149,3 +151,23 @@ def test_the_list_shows_before_the_first_judgement_and_is_redrawn_with_it(browse
             assert browser.execute_script("return document.getElementById('judging').hidden")
     finally:
         release.set()
+
+
+def test_an_adverse_response_is_listed_waiting_then_passed_when_the_client_waits(browser):
+    served = Injection(seq=0, client="provider-a", kind="rate-limited-429", retry_after=2.0,
+                       expected="waits at least Retry-After (2 s), then sends the request again")
+    source = FakeSource(context=Context(plan="resilience", injections=(served,)))  # judged by judging.judge
+    started = time.time() - 60
+    since = TraineeData("live", "v2026.1").dates.cycle_start.isoformat()
+    url = f"http://127.0.0.1/api/v2026.1/trainees?since={since}"
+    source.add("GET", url, 429, response_body="Retry later", started=started, elapsed_ms=1.0,
+               injected="rate-limited-429")
+    with ThreadServer(live_app(source)) as base:
+        open_page(browser, base)
+        injection = "return document.querySelector('#injections tr[data-seq=\"0\"]')?.dataset.verdict ?? null;"
+        wait_for(lambda: browser.execute_script(injection) == "pending", "the injection listed, waiting")
+        assert "rate-limited-429 (Retry-After 2s)" in text(browser, "injections")
+        source.add("GET", url, 200, response_body={"data": []}, started=started + 2.5)
+        wait_for(lambda: browser.execute_script(injection) == "pass", "the client's reaction judged")
+        assert "1 of 1 handled" in text(browser, "injections-count")
+        assert browser.find_elements("css selector", '#injections tr[data-seq="0"] a.seq[data-seq="1"]')
