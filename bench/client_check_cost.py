@@ -26,8 +26,9 @@ T0 = datetime.now(UTC).timestamp() - 86_400 * 3
 
 
 def _cycle_start() -> date:
-    today = date.today()
-    return date(today.year if today.month >= 8 else today.year - 1, 8, 1)
+    from register_conformance.generation import cycle_start
+
+    return cycle_start(date.today())
 
 
 def _entry(i: int, t: float, method: str, path: str, body: dict | None, status: int, response: dict | None,

@@ -36,6 +36,7 @@ class ServedRun:
     stderr: str
     reports: Path
     outcomes: dict[str, Outcome | BaseException] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)  # name → token (to prove none is kept)
 
     def summary(self, name: str) -> dict[str, Any]:
         return json.loads((self.reports / name / "summary.json").read_text(encoding="utf-8"))
@@ -68,7 +69,7 @@ def serve_and_drive(reports: Path, clients: list[ClientSpec], *, seed: int = 7, 
         first = process.stdout.readline() if process.stdout else ""
         if not first.startswith("listening on "):
             out, err = process.communicate(timeout=30)
-            return ServedRun(process.returncode, first + out, err, reports)
+            return ServedRun(process.returncode, first + out, err, reports, tokens=tokens)
         base_url = first.split()[-1]
         outcomes: dict[str, Outcome | BaseException] = {}
 
@@ -82,7 +83,7 @@ def serve_and_drive(reports: Path, clients: list[ClientSpec], *, seed: int = 7, 
         with ThreadPoolExecutor(max_workers=len(clients)) as pool:
             list(pool.map(walk, clients))
         out, err = process.communicate(timeout=timeout)
-        return ServedRun(process.returncode, first + out, err, reports, outcomes)
+        return ServedRun(process.returncode, first + out, err, reports, outcomes, tokens)
     finally:
         if process.poll() is None:
             process.kill()

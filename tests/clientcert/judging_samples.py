@@ -6,6 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
+from register_conformance import generation
 from register_conformance.clientcert.exchange import Exchange
 
 AUTH = ("Authorization", "Bearer [REDACTED]")
@@ -14,9 +15,8 @@ T0 = 1_800_000_000.0
 
 
 def cycle_start() -> date:
-    """1 August of the current academic cycle (cycles run 1 Aug - 31 Jul, core.md §13.1)."""
-    today = date.today()
-    return date(today.year if today.month >= 8 else today.year - 1, 8, 1)
+    """1 August of the current academic cycle (core.md §13.1)."""
+    return generation.cycle_start(date.today())
 
 
 def ex(seq: int, method: str, path: str, body: Any = None, status: int | None = 200, *, t: float | None = None,

@@ -81,6 +81,7 @@ def test_bad_input_exits_2_with_one_line(tmp_path: Path, capsys) -> None:
         [str(no_api)],
         [str(_har(tmp_path, journey_walk(), "w.har")), "--journeys", "fly"],
         [str(_har(tmp_path, journey_walk(), "w2.har")), "--api-version", "v9"],
+        [str(_har(tmp_path, journey_walk(), "w3.har")), "--openapi-dir", str(tmp_path / "no-schemas")],
     ]
     for args in cases:
         code = main(["client", "check", *args, "--reports", str(tmp_path / "r2")])

@@ -79,6 +79,12 @@ REQUEST_FAILURES = [
     ("iqts without country", [ex(0, "POST", "/trainees", {"data": create_data(training_route="15", fund_code="2",
                                                                               funding_method="6")})],
      "CL-REQ-ROUTE-CODE", "iqts_country"),
+    ("reason of the other trigger", [ex(0, "POST", "/trainees/t1/withdraw", {"data": {
+        **_withdraw("v2026.1", "withdrawal_date")["data"], "reasons": ["trainee_workload_issues"]}})],
+     "CL-REQ-CODES", "trainee_workload_issues"),
+    ("another reason without text", [ex(0, "POST", "/trainees/t1/withdraw", {"data": {
+        **_withdraw("v2026.1", "withdrawal_date")["data"], "reasons": ["had_to_withdraw_trainee_another_reason"]}})],
+     "CL-REQ-SCHEMA", "another_reason"),
     ("impossible date", [ex(0, "POST", "/trainees/t1/defer", {"data": {"defer_date": "2023-02-30"}})],
      "CL-REQ-DATES", "2023-02-30"),
     ("unfunded route with fund_code 7", [ex(0, "POST", "/trainees", {"data": create_data(
@@ -158,6 +164,11 @@ def test_lost_create_is_not_duplicated() -> None:
     body = {"data": create_data()}
     lost = ex(0, "POST", "/trainees", body, None)
     assert failures([lost, ex(1, "POST", "/trainees", body, 201, resp={"data": trainee()})], "CL-REACT-LOST-CREATE")
+    altered = {"data": create_data(first_names="Augusta", email="augusta@example.com")}
+    assert failures([lost, ex(1, "POST", "/trainees", altered, 201, resp={"data": trainee()})],
+                    "CL-REACT-LOST-CREATE")
+    someone_else = {"data": create_data(last_name="Hopper")}
+    assert verdicts([lost, ex(1, "POST", "/trainees", someone_else, 201)])["CL-REACT-LOST-CREATE"] != "fail"
     via_409 = [lost, ex(1, "POST", "/trainees", body, 409, resp={"data": [trainee()]})]
     assert verdicts(via_409)["CL-REACT-LOST-CREATE"] == "pass"
     via_index = [lost, ex(1, "GET", f"/trainees?since={cycle_start().isoformat()}", resp={"data": [trainee()]})]

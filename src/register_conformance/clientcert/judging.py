@@ -8,6 +8,7 @@ page can call it again on the growing recording. Request rules: ``rules_request`
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -95,14 +96,16 @@ class Judgement:
 
 
 _BOOK: req.SchemaBook | None = None
+_BOOK_LOCK = threading.Lock()
 
 
 def default_book() -> req.SchemaBook:
     """The process-wide request-schema cache (schemas load once, ~2 s)."""
     global _BOOK
-    if _BOOK is None:
-        _BOOK = req.SchemaBook()
-    return _BOOK
+    with _BOOK_LOCK:
+        if _BOOK is None:
+            _BOOK = req.SchemaBook()
+        return _BOOK
 
 
 def parse_journeys(text: str | None) -> frozenset[str] | None:

@@ -87,10 +87,6 @@ class Recording:
         self._cache = (len(exchanges), result)
         return result
 
-    def clients(self) -> list[str]:
-        """Clients seen, in order of first request."""
-        return list(dict.fromkeys(e.client for e in self.exchanges()))
-
     def judge_client(self, client: str) -> tuple[list[Exchange], Judgement]:
         exchanges = [e for e in self.exchanges() if e.client == client]
         return exchanges, judge(exchanges, self.context(client))
@@ -163,9 +159,9 @@ class _Proxy:
         body = await request.body()
         started, t0 = time.time(), time.perf_counter()
         client = self.client_name(request.headers.get("authorization"))
-        path_qs = scope.get("raw_path", b"").decode("latin-1") or request.url.path
-        if request.url.query:
-            path_qs = f"{request.url.path}?{request.url.query}"
+        path_qs = scope.get("raw_path", b"").decode("latin-1") or request.url.path  # as sent, still encoded
+        if scope.get("query_string"):
+            path_qs += "?" + scope["query_string"].decode("latin-1")
         url = str(request.url)
         sent_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         base = dict(started=started, client=client, method=request.method, url=url,
@@ -199,7 +195,6 @@ class _Proxy:
         headers = [(k, v) for k, v in upstream.headers.multi_items() if k.lower() not in _HOP_RESPONSE]
         injected: str | None = None
         injection: tuple[str, str] | None = None
-        notes: tuple[str, ...] = ()
         payload = _json(content, headers)
         if known and request.method == "POST" and route == "/trainees" and status == 201:
             trainee_id = _trainee_id(payload)
@@ -225,7 +220,7 @@ class _Proxy:
         self.recording.add(lambda seq: Exchange(
             seq=seq, **base, status=status, response_headers=redact_exchange_headers(headers),
             response_body=content.decode("utf-8", "replace") if content else None, elapsed_ms=_ms(t0),
-            injected=injected, notes=notes), injection=injection)
+            injected=injected), injection=injection)
 
     async def _mask(self, client: str, request: Request, route: str, payload: Any,
                     forward_headers: list[tuple[str, str]]) -> tuple[Any, bool]:

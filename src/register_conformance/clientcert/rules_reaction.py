@@ -169,14 +169,15 @@ def rate_limit(exchanges: Sequence[Exchange], ledger: Ledger) -> None:
         ledger.ok(RATE_LIMIT, exchanges[-1].seq, f"at most {worst} requests in any {RATE_WINDOW:g} s")
 
 
-def identity(body: Any) -> tuple[str, str, str] | None:
-    """The duplicate-detection identity of a create body: last name, date of birth, first word (core.md §14)."""
+def identity(body: Any) -> tuple[str, str] | None:
+    """Who a create body is about: last name (any case) and date of birth, the fixed part of the server's
+    duplicate detection (core.md §14). First name and email are left out on purpose: a client that alters them
+    after a lost create escapes the server's 409 and makes exactly the duplicate this rule is about."""
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, dict):
         return None
-    last, dob = str(data.get("last_name") or "").lower(), str(data.get("date_of_birth") or "")
-    first = "".join(c for c in str(data.get("first_names") or "").lower() if c.isalpha() or c == " ").split(" ")[0]
-    return (last, dob, first) if last and dob else None
+    last, dob = str(data.get("last_name") or "").strip().lower(), str(data.get("date_of_birth") or "")
+    return (last, dob) if last and dob else None
 
 
 def lost_create(exchanges: Sequence[Exchange], ledger: Ledger,

@@ -9,7 +9,8 @@ the facts (field names, routes, dates, funding, query parameters) run in every c
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -217,21 +218,40 @@ def _keyword(kind_name: str) -> str:
 class SchemaBook:
     """Request-body validators of one version from the overlaid official schema (None when not found)."""
 
-    def __init__(self, loader: Callable[[str], dict[str, Any]] | None = None) -> None:
+    def __init__(self, loader: Callable[[str], dict[str, Any]] | None = None, *,
+                 openapi_dir: str | None = None) -> None:
         self._loader = loader
+        self._openapi_dir = openapi_dir
         self._validators: dict[tuple[str, str, str], Any] = {}
         self._docs: dict[str, dict[str, Any] | None] = {}
+        self._errors: dict[str, ConformanceError] = {}
+        self._lock = threading.Lock()  # the live page judges on its own thread while serve may finish
         self.problem: str | None = None
 
     def _doc(self, version: str) -> dict[str, Any] | None:
+        with self._lock:
+            return self._load(version)
+
+    def _load(self, version: str) -> dict[str, Any] | None:
         if version not in self._docs:
             try:
-                loader = self._loader or _load_overlaid
-                self._docs[version] = loader(version)
+                self._docs[version] = (self._loader or self._load_overlaid)(version)
             except ConformanceError as exc:
                 self.problem = f"request schemas not checked: {exc}"
+                self._errors[version] = exc
                 self._docs[version] = None
         return self._docs[version]
+
+    def require(self, versions: Iterable[str]) -> None:
+        """Load the schemas of ``versions`` now; a missing or corrupt one raises its ``ConformanceError``."""
+        for version in versions:
+            if self._doc(version) is None:
+                raise self._errors[version]
+
+    def _load_overlaid(self, version: str) -> dict[str, Any]:
+        from register_conformance.overlay import load_overlaid
+
+        return load_overlaid(version, self._openapi_dir)
 
     def validator(self, version: str, method: str, template: str) -> Any:
         key = (version, method, template)
@@ -248,12 +268,6 @@ class SchemaBook:
                 validator = BodyValidator(_oas_to_jsonschema({**body, "components": doc.get("components", {})}))
         self._validators[key] = validator
         return validator
-
-
-def _load_overlaid(version: str) -> dict[str, Any]:
-    from register_conformance.overlay import load_overlaid
-
-    return load_overlaid(version)
 
 
 # -- the rules --------------------------------------------------------------------------------------------
@@ -342,6 +356,8 @@ def _body(ex: Exchange, version: str, op: Operation, book: SchemaBook, out: Find
     if trainee_level:
         _routes_and_funding(data, version, op, out)
         _read_only(data, op, out)
+    if op.name == "withdraw":
+        _withdraw(data, out)
     _schema(body, version, ex.method, op, book, out, skip_required)
 
 
@@ -410,6 +426,29 @@ def _routes_and_funding(data: dict[str, Any], version: str, op: Operation, out: 
                      "degrees_attributes")
 
 
+def _withdraw(data: dict[str, Any], out: Findings) -> None:
+    """Reasons valid for the trigger; the texts some reasons require (lifecycle.md §5.1, §5.3, §5.4)."""
+    from register_conformance.generation import data as generation_data
+
+    reasons = data.get("reasons")
+    if not isinstance(reasons, list) or not reasons:
+        return  # the schema judges a missing or empty list
+    lists = generation_data()["withdrawal"]
+    trigger = data.get("trigger")
+    allowed = set(lists["provider"] if trigger == "provider" else lists["trainee"])
+    out.check(CODES)
+    wrong = sorted(str(r) for r in reasons if r not in allowed)
+    if wrong:
+        out.fail(CODES, f"reasons {', '.join(wrong)} are not valid for trigger {trigger!r} (422)", "reasons")
+    out.check(SCHEMA)
+    if any("another_reason" in str(r) for r in reasons) and not data.get("another_reason"):
+        out.fail(SCHEMA, "a reason ending in another_reason needs another_reason (422 Enter another reason)",
+                 "another_reason")
+    if "safeguarding_concerns" in reasons and not data.get("safeguarding_concern_reasons"):
+        out.fail(SCHEMA, "safeguarding_concerns needs safeguarding_concern_reasons (422 Enter the concerns)",
+                 "safeguarding_concern_reasons")
+
+
 def _read_only(data: dict[str, Any], op: Operation, out: Findings) -> None:
     out.check(NO_READ_ONLY)
     sent = sorted(READ_ONLY_FIELDS & data.keys())
@@ -429,9 +468,14 @@ def _schema(body: Any, version: str, method: str, op: Operation, book: SchemaBoo
         return
     out.check(SCHEMA)
     out.check(CODES)
+    said: set[tuple[str, ...]] = set()
     for error in validator.errors(body):
         path = list(error.path)
         name = path[-1] if path else ""
+        if error.kind != "required":
+            if error.path in said:
+                continue  # one finding per field (a number for a code breaks both type and enum)
+            said.add(error.path)
         if error.kind == "required":
             missing = _missing_name(error.message)
             if missing in skip_required or (missing == "data"):

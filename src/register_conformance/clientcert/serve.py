@@ -27,7 +27,7 @@ import httpx
 import uvicorn
 
 from register_conformance import __version__
-from register_conformance.clientcert.adverse import KINDS, AdversePlan
+from register_conformance.clientcert.adverse import AdversePlan
 from register_conformance.clientcert.judging import JOURNEYS, parse_journeys
 from register_conformance.clientcert.observer import Recording, observer_app
 from register_conformance.clientcert.report import verdict_table, write_reports
@@ -155,6 +155,9 @@ class _Serve:
         args = self.args
         sock = _bind(args.host, args.port)
         sandbox: SandboxProcess | None = None
+        # SIGINT/SIGTERM finish the run (judge, report, exit) from now until the reports are written.
+        previous = {sig: signal.signal(sig, lambda s, _f: self.finish(signal.Signals(s).name))
+                    for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
             if args.upstream:
                 upstream = args.upstream.rstrip("/")
@@ -167,6 +170,8 @@ class _Serve:
             sock.close()
             if sandbox is not None:
                 sandbox.stop()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
     def _observe(self, sock: socket.socket, upstream: str) -> int:
         args = self.args
@@ -175,7 +180,7 @@ class _Serve:
         base_url = f"http://{shown_host}:{port}"
         started = datetime.now(UTC)
         adverse = AdversePlan(args.seed, enabled=args.plan != "journeys", retry_after=args.retry_after,
-                              late_trn=args.late_trn, kinds=KINDS)
+                              late_trn=args.late_trn)
         info = {"started": started.isoformat(timespec="seconds"), "base_url": base_url, "seed": args.seed,
                 "target": "upstream" if args.upstream else "embedded sandbox", "tool_version": __version__,
                 "clients": sorted(self.tokens.values())}
@@ -211,20 +216,14 @@ class _Serve:
 
     def _wait(self, recording: Recording) -> None:
         args = self.args
-        previous = {sig: signal.signal(sig, lambda s, _f: self.finish(signal.Signals(s).name))
-                    for sig in (signal.SIGINT, signal.SIGTERM)}
         start = time.monotonic()
-        try:
-            while not self.finished.wait(0.1):
-                now = time.monotonic()
-                if args.duration is not None and now - start >= args.duration:
-                    self.finish(f"--duration {args.duration:g}s")
-                elif args.until_idle is not None and recording.last_activity is not None \
-                        and now - recording.last_activity >= args.until_idle:
-                    self.finish(f"--until-idle {args.until_idle:g}s")
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
+        while not self.finished.wait(0.1):
+            now = time.monotonic()
+            if args.duration is not None and now - start >= args.duration:
+                self.finish(f"--duration {args.duration:g}s")
+            elif args.until_idle is not None and recording.last_activity is not None \
+                    and now - recording.last_activity >= args.until_idle:
+                self.finish(f"--until-idle {args.until_idle:g}s")
 
     def _report(self, recording: Recording, reports: Path) -> int:
         """Judge each client on its own exchanges, write its reports, print its verdict table."""

@@ -34,6 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="where to write the reports (default reports/client)")
     check.add_argument("--api-version", dest="api_versions", action="append", metavar="VERSION",
                        help="version(s) the client is meant to use (default: taken from the URLs)")
+    check.add_argument("--openapi-dir", help="folder holding v2025.0.yaml / v2026.1.yaml (env REGISTER_OPENAPI_DIR)")
     check.add_argument("--journeys", metavar="LIST",
                        help="comma-separated journeys the client claims (default all): "
                             "create-with-degree, add-or-replace-degree, add-placements, update-trainee, defer, "
@@ -65,6 +66,7 @@ def _check(args: argparse.Namespace) -> int:
     from register_conformance.clientcert.har import HarError, read_har
     from register_conformance.clientcert.judging import Context, judge, parse_journeys
     from register_conformance.clientcert.report import verdict_table, write_reports
+    from register_conformance.clientcert.rules_request import SchemaBook, served_version
 
     versions = None
     if args.api_versions:
@@ -81,7 +83,10 @@ def _check(args: argparse.Namespace) -> int:
     exchanges = read_har(args.har)
     if not any(ex.api_version is not None for ex in exchanges):
         raise HarError(f"{args.har}: no request to /api/{{version}}/ in the recording: nothing to judge")
-    judgement = judge(exchanges, Context(plan="check", api_versions=versions, claimed_journeys=claimed))
+    book = SchemaBook(openapi_dir=args.openapi_dir)
+    # The request schemas are part of the verdict: without them the run cannot certify (exit 2, like `run`).
+    book.require(sorted({v for ex in exchanges if (v := served_version(ex.api_version))}))
+    judgement = judge(exchanges, Context(plan="check", api_versions=versions, claimed_journeys=claimed), book=book)
     seen = sorted({ex.api_version for ex in exchanges if ex.api_version})
     run_info = {"plan": "check", "source": str(args.har), "api_versions": seen, "started": started,
                 "finished": datetime.now(UTC).isoformat(timespec="seconds"),
