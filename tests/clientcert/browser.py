@@ -6,6 +6,7 @@ is missing, ``start_chromium`` skips the test and says what to install.
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -25,8 +26,8 @@ def browser_paths() -> tuple[str, str] | str:
     except ImportError:
         return f"selenium is not installed ({INSTALL_HINT})"
     chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    driver = shutil.which("chromedriver") or ("/usr/bin/chromedriver" if shutil.os.path.exists("/usr/bin/chromedriver")
-                                               else None)
+    driver = shutil.which("chromedriver") or next(
+        (path for path in ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver") if os.path.exists(path)), None)
     if not chromium or not driver:
         missing = " and ".join(name for name, path in (("chromium", chromium), ("chromedriver", driver)) if not path)
         return f"no headless browser: {missing} not found ({INSTALL_HINT})"
