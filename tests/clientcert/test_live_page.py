@@ -116,6 +116,10 @@ def test_ten_thousand_exchanges_are_paged_and_any_one_can_be_opened(browser):
         source.add("GET", "http://127.0.0.1/api/v2026.1/trainees?page=2", 200)
         wait_for(lambda: rows(browser)[:1] == ["10001"], "a new exchange arriving at the top")
         assert len(rows(browser)) == 50
+        for _ in range(120):  # a burst bigger than a page between two polls
+            source.add("GET", "http://127.0.0.1/api/v2026.1/trainees?page=3", 200)
+        wait_for(lambda: rows(browser)[:1] == ["10121"], "the newest page after a burst")
+        assert rows(browser) == [str(seq) for seq in range(10121, 10071, -1)]
 
 
 def test_the_page_says_when_client_serve_has_gone(browser):
