@@ -81,6 +81,7 @@ def test_the_checklist_fills_the_exchange_expands_without_token_and_finish_is_ca
         assert '"degrees_attributes"' in detail.text and "submitted_for_trn" in detail.text
         assert "demonstrates Create a trainee with a degree" in detail.text
         assert TOKEN not in browser.page_source
+        assert [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []  # no script error
 
         browser.find_element("id", "finish").click()
         assert source.finish_calls == 0  # asks first
