@@ -175,3 +175,26 @@ def test_upstream_run_finishes_on_sigterm_and_keeps_no_token(tmp_path: Path) -> 
         if path.is_file():
             assert upstream.token not in path.read_text(encoding="utf-8", errors="replace"), path
     assert upstream.token not in out + err
+
+
+def test_generated_token_is_printed_and_works(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "register_conformance.cli", "client", "serve", "--port", "0", "--plan", "journeys",
+         "--api-version", "v2026.1", "--duration", "5", "--reports", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        base = process.stdout.readline().split()[-1]
+        token_line = process.stdout.readline()
+        assert token_line.startswith("token vendor: serve_")
+        token = token_line.split()[-1]
+        assert httpx.get(f"{base}/api/v2026.1/info", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+        assert httpx.get(f"{base}/api/v2025.0/info", headers={"Authorization": f"Bearer {token}"}).status_code == 404
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 1 and "NOT CERTIFIED" in out and "Traceback" not in err  # two requests: no certificate
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert summary["exchanges"] == 2 and summary["run"]["finished_because"] == "--duration 5s"
+    assert token not in (tmp_path / "exchanges.har").read_text(encoding="utf-8")

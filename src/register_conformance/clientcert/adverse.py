@@ -11,7 +11,8 @@ lifecycle.md §1.4):
 * ``lost-create``: a ``POST /trainees`` that the service answered ``201`` — the trainee exists — but the
   connection breaks before the answer arrives. Sending the same create again gets ``409`` with the existing
   trainee under ``data`` (the duplicate rule, core.md §14).
-* ``late-trn``: the asynchronous TRN of one created trainee arrives ``late_trn`` seconds later than usual.
+* ``late-trn``: the asynchronous TRN of one created trainee is shown no sooner than ``late_trn`` seconds after
+  its create (the others arrive when the service gives them).
   Until then every answer shows that trainee as the real service would before its TRN: ``trn`` null,
   ``submitted_for_trn`` instead of ``trn_received``, absent from ``has_trn=true`` lists, and a
   recommendation refused with ``state must be selected as trn_received``. When the TRN arrives its

@@ -68,7 +68,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--retry-after", type=int, default=5, metavar="SECONDS",
                         help="Retry-After announced by injected 429/503 answers (default 5)")
     parser.add_argument("--late-trn", type=float, default=20.0, metavar="SECONDS",
-                        help="how much later than usual the late TRN arrives (default 20)")
+                        help="the late TRN is shown no sooner than this long after its create (default 20; "
+                             "the others arrive after --trn-delay)")
 
 
 def main(args: argparse.Namespace) -> int:
