@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -149,6 +150,7 @@ def main() -> int:
             "client_check_exit": proc.returncode, "verdict": verdict,
             "judge_seconds_warm": round(judging, 2), "certified": judgement.certified,
             "failed": [r["id"] for r in judgement.requirements if r["verdict"] == "fail"],
+            "load_average_1min": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(),
         }, indent=2))
     return 0
 

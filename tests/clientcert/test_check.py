@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from register_conformance.cli import main
-from register_conformance.clientcert.har import write_har
+from register_conformance.clientcert.har import to_har, write_har
 from register_conformance.clientcert.report import load_schema
 
 from .judging_samples import create_data, ex, journey_walk
@@ -121,3 +121,25 @@ def test_requirements_json_has_cl_ids_and_uncovered_never_lists_them(monkeypatch
     assert rows["CL-REQ-AUTH"]["judged_by"] and rows["CL-REQ-AUTH"]["level"] == "MUST"
     assert main(["requirements", "--uncovered"]) == 0
     assert "CL-" not in capsys.readouterr().out
+
+
+def test_no_secret_from_the_recording_reaches_any_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    secret, cookie = "sandbox_" + "9f" * 32, "session-" + "c0" * 16
+    har = to_har(journey_walk())
+    for entry in har["log"]["entries"]:
+        entry["request"]["url"] = entry["request"]["url"].replace("https://", f"https://vendor:{secret}@")
+        entry["request"]["headers"] = [{"name": "Authorization", "value": f"Bearer {secret}"},
+                                       {"name": "Cookie", "value": f"sid={cookie}"},
+                                       {"name": "Content-Type", "value": "application/json"}]
+        entry["request"]["cookies"] = [{"name": "sid", "value": cookie}]
+        entry["response"]["headers"] = [{"name": "Set-Cookie", "value": f"sid={cookie}; HttpOnly"}]
+    path = tmp_path / "secret.har"
+    path.write_text(json.dumps(har), encoding="utf-8")
+    reports = tmp_path / "reports"
+    assert main(["client", "check", str(path), "--reports", str(reports)]) == 0
+    assert secret not in capsys.readouterr().out
+    files = [p for p in reports.rglob("*") if p.is_file()]
+    assert len(files) > 4
+    for report in files:
+        text = report.read_text(encoding="utf-8")
+        assert secret not in text and cookie not in text, report

@@ -85,6 +85,13 @@ REQUEST_FAILURES = [
     ("another reason without text", [ex(0, "POST", "/trainees/t1/withdraw", {"data": {
         **_withdraw("v2026.1", "withdrawal_date")["data"], "reasons": ["had_to_withdraw_trainee_another_reason"]}})],
      "CL-REQ-SCHEMA", "another_reason"),
+    ("end before start", [ex(0, "POST", "/trainees", {"data": create_data(
+        itt_end_date=f"{cycle_start().year - 1}-07-31")})], "CL-REQ-FIELD-RULES", "after itt_start_date"),
+    ("primary with a secondary subject", [ex(0, "POST", "/trainees", {"data": create_data(
+        course_age_range="13914", fund_code="2", funding_method="6")})], "CL-REQ-FIELD-RULES", "100511"),
+    ("early years with 11-16", [ex(0, "POST", "/trainees", {"data": create_data(
+        training_route="19", course_subject_1="100510", fund_code="2", funding_method="6")})],
+     "CL-REQ-FIELD-RULES", "13920"),
     ("impossible date", [ex(0, "POST", "/trainees/t1/defer", {"data": {"defer_date": "2023-02-30"}})],
      "CL-REQ-DATES", "2023-02-30"),
     ("unfunded route with fund_code 7", [ex(0, "POST", "/trainees", {"data": create_data(
@@ -228,6 +235,14 @@ def test_readiness_of_v2025_traffic_cites_known_differences() -> None:
     assert "course_subject_1" in change
     assert judgement.certified  # readiness is advice (SHOULD), not a refusal
     assert judge(journey_walk(), CHECK).readiness == []
+
+
+def test_primary_subject_is_corrected_by_v2025_and_refused_by_v2026() -> None:
+    primary = {"data": create_data("v2025.0", course_age_range="13914", fund_code="2", funding_method="6")}
+    judgement = judge([ex(0, "POST", "/trainees", primary, 201, version="v2025.0")], CHECK)
+    assert {r["id"]: r["verdict"] for r in judgement.requirements}["CL-REQ-FIELD-RULES"] == "pass"
+    rows = [r for r in judgement.readiness if "KD-PRIMARY-SUBJECT-RULE" in r["known_differences"]]
+    assert len(rows) == 1 and rows[0]["count"] == 1 and "100511" in rows[0]["change"]
 
 
 def test_route_02_and_write_lock_readiness() -> None:

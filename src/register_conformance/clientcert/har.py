@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from register_conformance import __version__
 from register_conformance.clientcert.exchange import Exchange, redact_exchange_headers
@@ -67,6 +67,7 @@ def _entry(path: Path, index: int, entry: Any) -> tuple[float, int, dict[str, An
         raise HarError(f"{where}: request.method and request.url are required")
     started = _timestamp(entry.get("startedDateTime"), where)
     method = method.upper()
+    url = _without_userinfo(url)
     notes: list[str] = []
     body = _post_data(request.get("postData"), where)
     if body is None and method in BODY_METHODS:
@@ -88,6 +89,14 @@ def _entry(path: Path, index: int, entry: Any) -> tuple[float, int, dict[str, An
         "notes": tuple(notes),
     }
     return started, index, fields
+
+
+def _without_userinfo(url: str) -> str:
+    """``https://user:secret@host/…`` → ``https://host/…`` (credentials in a URL never reach a report)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
 
 
 def _timestamp(value: Any, where: str) -> float:

@@ -26,7 +26,7 @@ READY_ID = "CL-READY-V2026"
 _TRIGGERED = frozenset({react.NO_RESEND, react.RETRY_AFTER, react.LOST_CREATE, react.TRN_POLL,
                         react.STATE_TRANSITION, react.STATE_AWARE, req.DEGREE_ON_CREATE, req.FUNDING,
                         req.ROUTE_CODE, req.QUERY, req.NO_READ_ONLY, req.FIELD_NAMES, req.DATES, req.DATE_FORMAT,
-                        req.CONTENT_TYPE})
+                        req.CONTENT_TYPE, req.FIELD_RULES})
 #: Which CL rule judges an injection's aftermath.
 INJECTION_RULES = {"rate-limited-429": react.RETRY_AFTER, "unavailable-503": react.RETRY_AFTER,
                    "lost-create": react.LOST_CREATE, "late-trn": react.TRN_POLL}

@@ -6,10 +6,10 @@ grouped (one row per change, with the exchanges that need it), so a long recordi
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -28,8 +28,6 @@ _FIELD_KD = {
     "additional_training_initiative": "KD-ADDITIONAL-TRAINING-INITIATIVE-CHECKS",
     "iqts_country": "KD-IQTS-COUNTRY",
 }
-PRIMARY_AGE_RANGES = frozenset({"13909", "13911", "13912", "13913", "13914", "13915"})
-EARLY_YEARS_ROUTES = frozenset({"17", "18", "19", "20"})
 MAX_SEQS = 20
 
 
@@ -50,36 +48,24 @@ def _as_v2026(ex: Exchange) -> Exchange:
     return replace(ex, url=url)
 
 
-def _stricter(data: dict[str, Any], op_name: str) -> list[tuple[str, str, list[str]]]:
-    """v2026.1 rules v2025.0 does not have (core.md §16): (field, change, KD ids)."""
-    out = []
-    if op_name not in ("create", "update"):
-        return out
-    age = str(data.get("course_age_range") or "")
-    subject = data.get("course_subject_1", data.get("course_subject_one"))
-    route = str(data.get("training_route") or "")
-    if age in PRIMARY_AGE_RANGES and subject not in (None, "", "100511") and route not in EARLY_YEARS_ROUTES:
-        out.append(("course_subject_1", f"send 100511 as course_subject_1 for primary age range {age} "
-                                        f"(v2026.1 refuses {subject}; v2025.0 silently corrected it)",
-                    _cite("KD-PRIMARY-SUBJECT-RULE")))
-    if age == "13920" and route not in EARLY_YEARS_ROUTES:
-        out.append(("course_age_range", "13920 (0-5) is for early-years routes only in v2026.1",
-                    _cite("KD-EARLY-YEARS-RULES")))
-    year = data.get("course_year")
-    if year not in (None, "") and not re.fullmatch(r"-?\d+", str(year)):
-        out.append(("course_year", f"course_year {year!r} must be an integer in v2026.1",
-                    _cite("KD-COURSE-YEAR-CHECK")))
-    end = data.get("itt_end_date")
-    parsed = req.strict_date(end) if isinstance(end, str) else None
-    if parsed is not None:
-        today = date.today()
-        if parsed.year > today.year + 5:
-            out.append(("itt_end_date", "itt_end_date must be within the next 5 years in v2026.1",
-                        _cite("KD-ITT-END-DATE-RANGE")))
-        elif parsed < today.replace(year=today.year - 10, day=min(today.day, 28)):
-            out.append(("itt_end_date", "itt_end_date must be within the last 10 years in v2026.1",
-                        _cite("KD-ITT-END-DATE-RANGE")))
-    return out
+def _renamed(ex: Exchange) -> Exchange | None:
+    """The exchange with v2025.0 field names already renamed (to judge v2026.1's other rules), or None."""
+    body = ex.request_json()
+    data = body.get("data") if isinstance(body, dict) else None
+    table = req.renames()
+    if not isinstance(data, dict) or not table.keys() & data.keys():
+        return None
+    data = {table.get(k, k): v for k, v in data.items()}
+    return replace(ex, request_body=json.dumps({**body, "data": data}))
+
+
+def _kd(field_name: str, message: str) -> list[str]:
+    if field_name == "course_subject_1" and "100511" in message:
+        return _cite("KD-PRIMARY-SUBJECT-RULE")
+    if field_name in ("course_subject_1", "course_age_range") and ("early-years" in message):
+        return _cite("KD-EARLY-YEARS-RULES")
+    kd = _FIELD_KD.get(field_name)
+    return _cite(kd) if kd else []
 
 
 def assess(exchanges: Sequence[Exchange], book: req.SchemaBook) -> list[dict[str, Any]]:
@@ -104,22 +90,21 @@ def assess(exchanges: Sequence[Exchange], book: req.SchemaBook) -> list[dict[str
     for ex in sorted(exchanges, key=lambda e: (e.started, e.seq)):
         op = req.operation_of(ex.method, ex.route)
         before = {(c, f) for c, _m, f in req.judge_request(ex, "v2025.0", book).failed}
-        for cl_id, message, fname in req.judge_request(_as_v2026(ex), "v2026.1", book).failed:
-            if (cl_id, fname) in before:
+        after = req.judge_request(_as_v2026(ex), "v2026.1", book).failed
+        renamed = _renamed(ex)
+        if renamed is not None:  # v2026.1's other rules, once the names are right
+            after += [f for f in req.judge_request(_as_v2026(renamed), "v2026.1", book).failed
+                      if f[0] != req.FIELD_NAMES]
+        for cl_id, message, fname in dict.fromkeys(after):  # once per exchange
+            if (cl_id, fname) in before or (cl_id == req.SCHEMA and fname in req.renames().values()):
                 continue
-            kd = _FIELD_KD.get(fname)
-            add(ex, cl_id, message, _cite(kd) if kd else [], fname)
+            add(ex, cl_id, message, _kd(fname, message), fname)
         if op is None:
             continue
         if op.name == "recommend" and ex.route.rstrip("/").endswith("recommend-for-qts"):
             add(ex, "CL-REQ-ROUTE", "use POST …/update-qts-or-eyts-status (recommend-for-qts is deprecated in "
                                     "v2026.1, removal planned for v2027.0)",
                 _cite("KD-UPDATE-QTS-OR-EYTS-STATUS", "KD-RECOMMEND-FOR-QTS-DEPRECATED"), "recommend-for-qts")
-        body = ex.request_json()
-        data = body.get("data") if isinstance(body, dict) else None
-        if isinstance(data, dict):
-            for fname, change, kds in _stricter(data, op.name):
-                add(ex, "CL-REQ-SCHEMA", change, kds, fname)
         if op.trainee_id and op.trainee_id.lower() in states:
             state = states[op.trainee_id.lower()]
             if refused_in_state(op.name, state, "v2025.0") is None:

@@ -39,6 +39,7 @@ FUNDING = "CL-REQ-FUNDING"
 DEGREE_ON_CREATE = "CL-REQ-DEGREE-ON-CREATE"
 QUERY = "CL-REQ-QUERY"
 NO_READ_ONLY = "CL-REQ-NO-READ-ONLY"
+FIELD_RULES = "CL-REQ-FIELD-RULES"
 
 #: Versions a Register environment can serve (core.md §1.2; ``-rc`` is rewritten to v2025.0, §1.3).
 SERVED_VERSIONS = ("v2025.0", "v2026.1")
@@ -355,6 +356,7 @@ def _body(ex: Exchange, version: str, op: Operation, book: SchemaBook, out: Find
     _dates(data, out)
     if trainee_level:
         _routes_and_funding(data, version, op, out)
+        _cross_field(data, version, out)
         _read_only(data, op, out)
     if op.name == "withdraw":
         _withdraw(data, out)
@@ -424,6 +426,65 @@ def _routes_and_funding(data: dict[str, Any], version: str, op: Operation, out: 
         if route not in UNDERGRAD_ROUTES and not (isinstance(degrees, list) and degrees):
             out.fail(DEGREE_ON_CREATE, f"route {route} is postgraduate: the create needs degrees_attributes (422)",
                      "degrees_attributes")
+
+
+PRIMARY_AGE_RANGES = frozenset({"13909", "13911", "13912", "13913", "13914", "13915"})
+EARLY_YEARS_ROUTES = frozenset({"17", "18", "19", "20"})
+EARLY_YEARS_AGE_RANGE, PRIMARY_SUBJECT, EARLY_YEARS_SUBJECT = "13920", "100511", "100510"
+
+
+def _cross_field(data: dict[str, Any], version: str, out: Findings, today: date | None = None) -> None:
+    """Cross-field rules of the version, judged only on the fields the request carries (core.md §9.5, §16)."""
+    today = today or date.today()
+    s1, s2, s3 = (("course_subject_1", "course_subject_2", "course_subject_3") if version == "v2026.1"
+                  else ("course_subject_one", "course_subject_two", "course_subject_three"))
+    route, age = str(data.get("training_route") or ""), str(data.get("course_age_range") or "")
+    subject = str(data.get(s1) or "")
+    start, end = (strict_date(v) if isinstance(v, str) else None
+                  for v in (data.get("itt_start_date"), data.get("itt_end_date")))
+    birth = strict_date(data["date_of_birth"]) if isinstance(data.get("date_of_birth"), str) else None
+    if (start and end) or birth or start:
+        out.check(FIELD_RULES)
+    if start and end and end <= start:
+        out.fail(FIELD_RULES, "itt_end_date must be after itt_start_date (422)", "itt_end_date")
+    if start and start.year > today.year + 1:
+        out.fail(FIELD_RULES, "itt_start_date must not be more than one year in the future (422)", "itt_start_date")
+    if birth and birth > today:
+        out.fail(FIELD_RULES, "date_of_birth must be in the past (422)", "date_of_birth")
+    elif birth and birth > today.replace(year=today.year - 16, day=min(today.day, 28)):
+        out.fail(FIELD_RULES, "date_of_birth cannot be less than 16 years ago (422)", "date_of_birth")
+    subjects = [str(data.get(k) or "") for k in (s1, s2, s3)]
+    if subjects[0] and route not in EARLY_YEARS_ROUTES:
+        out.check(FIELD_RULES)
+        for i in (1, 2):
+            if subjects[i] and subjects[i] in subjects[:i]:
+                out.fail(FIELD_RULES, f"{(s1, s2, s3)[i]} repeats an earlier subject (might contain duplicate values)",
+                         (s1, s2, s3)[i])
+    if version != "v2026.1":
+        return
+    if end:
+        out.check(FIELD_RULES)
+        if end.year > today.year + 5:
+            out.fail(FIELD_RULES, "itt_end_date must be within the next 5 years (422)", "itt_end_date")
+        elif end < today.replace(year=today.year - 10, day=min(today.day, 28)):
+            out.fail(FIELD_RULES, "itt_end_date must be within the last 10 years (422)", "itt_end_date")
+    if age and subject and route not in EARLY_YEARS_ROUTES and age in PRIMARY_AGE_RANGES:
+        out.check(FIELD_RULES)
+        if subject != PRIMARY_SUBJECT:
+            out.fail(FIELD_RULES, f"course_subject_1 {subject} with primary age range {age}: v2026.1 needs "
+                                  f"{PRIMARY_SUBJECT} (v2025.0 silently corrected it)", "course_subject_1")
+    if route in EARLY_YEARS_ROUTES:
+        out.check(FIELD_RULES)
+        if subject and subject != EARLY_YEARS_SUBJECT:
+            out.fail(FIELD_RULES, f"early-years route {route} needs course_subject_1 {EARLY_YEARS_SUBJECT}",
+                     "course_subject_1")
+        if age and age != EARLY_YEARS_AGE_RANGE:
+            out.fail(FIELD_RULES, f"early-years route {route} needs course_age_range {EARLY_YEARS_AGE_RANGE}",
+                     "course_age_range")
+    elif route and age == EARLY_YEARS_AGE_RANGE:
+        out.check(FIELD_RULES)
+        out.fail(FIELD_RULES, f"course_age_range {EARLY_YEARS_AGE_RANGE} is for early-years routes only "
+                              f"(route {route})", "course_age_range")
 
 
 def _withdraw(data: dict[str, Any], out: Findings) -> None:
