@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "compat": "compare two API versions' schemas and classify the changes",
     "requirements": "print the requirement catalogue and which tests cover it",
     "schemas": "show where the official schemas are and whether they match the manifest",
+    "client": "certify a vendor's client: judge recorded traffic (check) or observe it live (serve)",
 }
 
 

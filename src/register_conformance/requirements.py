@@ -17,6 +17,9 @@ from register_conformance import API_VERSIONS
 from register_conformance.errors import ConfigurationError
 
 CATALOGUE_DIR = Path(__file__).parent / "data" / "requirements"
+#: The ``CL-…`` catalogue: rules for a vendor's *client*, judged from its traffic by ``client check|serve``.
+#: Kept apart from ``catalogue()`` so that server runs never list client rules as "not covered".
+CLIENT_CATALOGUE = Path(__file__).parent / "data" / "clientcert" / "client.yaml"
 LEVELS = ("MUST", "SHOULD", "MAY")
 
 
@@ -74,6 +77,17 @@ def catalogue() -> dict[str, Requirement]:
             if req.id in found:
                 raise ConfigurationError(f"requirement id {req.id} is defined twice")
             found[req.id] = req
+    return found
+
+
+@lru_cache(maxsize=1)
+def client_catalogue() -> dict[str, Requirement]:
+    """The client rules (``CL-…``) by id, area ``client``; an id shared with ``catalogue()`` is an error."""
+    found: dict[str, Requirement] = {}
+    for req in _parse(CLIENT_CATALOGUE):
+        if req.id in found or req.id in catalogue():
+            raise ConfigurationError(f"requirement id {req.id} is defined twice")
+        found[req.id] = req
     return found
 
 

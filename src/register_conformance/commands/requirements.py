@@ -16,7 +16,10 @@ from typing import Any
 
 from register_conformance.errors import ConfigurationError
 from register_conformance.reporting.execute import COLLECTOR
-from register_conformance.requirements import catalogue
+from register_conformance.requirements import catalogue, client_catalogue
+
+#: How the client rules (``CL-…``) are judged: from a client's traffic, not by a suite test.
+CLIENT_JUDGED_BY = "register-conformance client check | client serve"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,13 +57,23 @@ def rows(coverage: dict[str, list[str]]) -> list[dict[str, Any]]:
     ]
 
 
+def client_rows() -> list[dict[str, Any]]:
+    """The client rules: judged from recorded traffic, so never "not covered"."""
+    return [
+        {"id": r.id, "title": r.title, "level": r.level, "source": r.source, "versions": list(r.versions),
+         "area": r.area, "not_tested": None, "tests": [], "judged_by": CLIENT_JUDGED_BY}
+        for r in client_catalogue().values()
+    ]
+
+
 def main(args: argparse.Namespace) -> int:
     from register_conformance.commands.run import _suites_root
 
     table = rows(collect_coverage(_suites_root(args.suites_dir)))
     uncovered = [r for r in table if not r["tests"]]
+    clients = client_rows()
     if args.json:
-        print(json.dumps(uncovered if args.uncovered else table, indent=2))
+        print(json.dumps(uncovered if args.uncovered else table + clients, indent=2))
         return 0
     shown = uncovered if args.uncovered else table
     for r in shown:
@@ -75,4 +88,10 @@ def main(args: argparse.Namespace) -> int:
           f"{len(uncovered)} not covered" + (":" if uncovered and not args.uncovered else "."))
     if uncovered and not args.uncovered:
         print("  " + ", ".join(r["id"] for r in uncovered))
+    if not args.uncovered:
+        print(f"\nClient requirements (judged by {CLIENT_JUDGED_BY}):")
+        for r in clients:
+            versions = ",".join(v.removeprefix("v") for v in r["versions"])
+            print(f"{r['id']:<26} {r['level']:<6} {versions:<14} {r['title']} ({r['source']})")
+        print(f"\n{len(clients)} client requirements.")
     return 0
