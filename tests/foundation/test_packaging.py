@@ -9,6 +9,8 @@ from __future__ import annotations
 import fnmatch
 import json
 import runpy
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -146,3 +148,14 @@ def test_dockerfile_runs_as_non_root_checks_info_and_never_copies_dfe_files() ->
     assert "FROM scratch AS schemas" in instructions  # DfE's files only through --build-context schemas=DIR
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
     assert {"openapi/v2025.0.yaml", "openapi/v2026.1.yaml"} <= set(ignored)
+
+
+def test_in_a_checkout_the_plugin_is_registered_once() -> None:
+    """Root conftest (``pytest_plugins``) and the installed ``pytest11`` entry point name the same module."""
+    proc = subprocess.run([sys.executable, "-m", "pytest", "--trace-config", "--collect-only", "-q",
+                           "-p", "no:cacheprovider", "suites/lifecycle/test_index.py"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    registered = [ln for ln in proc.stdout.splitlines() if ln.startswith("PLUGIN registered: <module")]
+    for module in ("register_conformance.plugin", "register_conformance.selection"):
+        assert sum(f"<module '{module}'" in ln for ln in registered) == 1, module
