@@ -161,7 +161,7 @@ def test_diverging_generation_after_a_check_failure_reports_the_failure(schema) 
 
     run = run_for(schema, lambda request: None)
     calls: list[int] = []
-    run.state_machine = _diverging_machine(run, ["[ERR-SHAPES] wrong 404 body"], calls)
+    run.state_machine = _diverging_machine(run, [AssertionError("[ERR-SHAPES] wrong 404 body")], calls)
     with pytest.raises(AssertionError, match=r"\[ERR-SHAPES\] wrong 404 body"):
         run.run_state_machine(None)
     assert len(calls) == 1

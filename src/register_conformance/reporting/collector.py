@@ -4,6 +4,10 @@ Options: ``--register-results FILE`` (one JSON document written at session end) 
 ``--register-events FILE`` (JSON lines while running, for the live progress display). With neither
 option the plugin does nothing, so ``pytest suites ...`` behaves exactly as without it.
 
+What a failure breaks and the exchange that showed it come from the plugin's report hook
+(``report.register_failure``, see ``register_conformance.failures``); the traffic counts from the
+run's exchange observers.
+
 It also labels Allure results (epic = API version, feature = resource, story = requirement id) when
 ``--alluredir`` is given. Every text it stores is redacted with the run's tokens.
 """
@@ -11,7 +15,6 @@ It also labels Allure results (epic = API version, feature = resource, story = r
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 from datetime import UTC, datetime
@@ -22,7 +25,6 @@ import pytest
 
 from register_conformance.redaction import redact_text
 from register_conformance.reporting import outcomes, traffic
-from register_conformance.reporting.failure_text import split_failure
 from register_conformance.reporting.traffic import resource_of
 
 _KEY = pytest.StashKey["Collector"]()
@@ -68,7 +70,7 @@ class Collector:
     """Per-process recorder; registered as a plugin only when asked for."""
 
     def __init__(self, config: pytest.Config) -> None:
-        from register_conformance.plugin import SETTINGS_KEY
+        from register_conformance.plugin import OBSERVERS_KEY, SETTINGS_KEY
 
         self.config = config
         self.settings = config.stash.get(SETTINGS_KEY, None)
@@ -78,7 +80,9 @@ class Collector:
         self.events = Path(events).open("a", encoding="utf-8") if events else None  # noqa: SIM115
         self.label = config.getoption("register_label", None) or getattr(self.settings, "api_version", "")
         self.traffic = traffic.TrafficLog()
-        traffic.install(self.traffic)
+        self.observers = config.stash.get(OBSERVERS_KEY, None)
+        if self.observers is not None:
+            self.observers.subscribe(self.traffic.observe)
         self.tests: dict[str, dict[str, Any]] = {}
         self.phases: dict[str, dict[str, str]] = {}
         self.collected: list[dict[str, Any]] = []
@@ -183,21 +187,19 @@ class Collector:
             record["reason"] = self.redact(reason.removeprefix("Skipped: "))
         if report.failed and "details" not in record:
             text = self.redact(report.longreprtext) or ""
-            parts = split_failure(text)
-            crash = self.redact(_crash_message(report))
-            crash_parts = split_failure(crash) if crash else parts
+            failure = getattr(report, "register_failure", None) or {}
+            message = failure.get("message") or self.redact(_crash_message(report)) or f"{report.when} failed"
             record.update(
                 failed_in=report.when,
-                message=_plain(crash_parts.message or parts.message or f"{report.when} failed"),
-                request=parts.request or crash_parts.request,
-                response=parts.response or crash_parts.response,
-                curl=parts.curl or crash_parts.curl,
+                message=_plain(self.redact(message) or ""),
+                request=failure.get("request"),
+                response=failure.get("response"),
+                curl=failure.get("curl"),
                 details=text[-MAX_DETAILS:],
+                signature={k: failure.get(k) for k in ("kind", "field", "expected", "title")},
             )
-            # Only the error itself, never the traceback's source lines (they repeat the markers).
-            named = failed_requirements(record["requirements"], crash or text)
-            if named:
-                record["failed_requirements"] = named
+            if failure.get("requirement"):
+                record["failed_requirements"] = [failure["requirement"]]
         if is_subtest(report) and self.current and report.nodeid != self.current:
             # Schemathesis reports each API operation as a sub-test of one pytest item.
             record["subtest_of"] = self.current
@@ -221,7 +223,8 @@ class Collector:
         record = self.tests[nodeid]
         record["outcome"] = outcomes.test_outcome(self.phases.pop(nodeid, {}), xfailed=record.pop("xfail", False))
         if record["outcome"] in (outcomes.PASSED,):
-            for key in ("message", "request", "response", "curl", "details", "failed_in", "failed_requirements"):
+            for key in ("message", "request", "response", "curl", "details", "failed_in", "failed_requirements",
+                        "signature"):
                 record.pop(key, None)
         record["resource"] = resource or self.traffic.resource_for(nodeid)
         self.done += 1
@@ -271,7 +274,8 @@ class Collector:
             return
         self._closed = True
         self._stop.set()
-        traffic.uninstall(self.traffic)
+        if self.observers is not None:
+            self.observers.unsubscribe(self.traffic.observe)
         with self._emit_lock:
             if self.events is not None:
                 self.events.close()
@@ -300,11 +304,3 @@ def _plain(message: str) -> str:
 def is_subtest(report: pytest.TestReport) -> bool:
     """True for a per-operation report Schemathesis emits inside one pytest item (pytest 8 and 9)."""
     return bool(getattr(report, "_schemathesis_subtest", False)) or type(report).__name__ == "SubtestReport"
-
-
-def failed_requirements(cited: list[str], text: str) -> list[str]:
-    """The cited requirement ids the failure text names (e.g. ``[ERR-404]``); empty when it names none.
-
-    A test that checks many rules (a Schemathesis run) fails only the rules its failure names.
-    """
-    return [rid for rid in cited if re.search(rf"(?<![A-Za-z0-9-]){re.escape(rid)}(?![A-Za-z0-9-])", text)]
