@@ -43,6 +43,6 @@ def response_validator(version: str, openapi_dir: str | None = None) -> Validato
             raise RequirementFailure(
                 f"[{REQUIREMENT}] {request.method} {request.url.path} → {response.status_code} does not conform to "
                 f"the overlaid {version} schema\n{exc}", requirement_id=REQUIREMENT, title=title,
-                response=response, kind=exc.kind, field=exc.field) from None
+                response=response, kind=exc.kind, field=exc.field, expected=exc.expected) from None
 
     return validate

@@ -1,7 +1,8 @@
 """Results and reports of a conformance run.
 
 Two halves. Inside each pytest process, ``collector`` (a pytest plugin) records every test's outcome,
-its requirement ids, the failure the plugin's report hook read (requirement, exchange) and the HTTP traffic, and writes one results file. In the
+its requirement ids, the failure the plugin's report hook read (requirement, exchange) and the
+HTTP traffic, and writes one results file. In the
 ``register-conformance run`` process, ``summary`` merges those files into ``summary.json`` (the
 source of truth, format in ``summary.schema.json``) and ``html`` renders ``report.html`` from it.
 
@@ -16,5 +17,5 @@ from __future__ import annotations
 from pathlib import Path
 
 #: Version of the summary.json format (see ``summary.schema.json``).
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"
 SCHEMA_PATH = Path(__file__).with_name("summary.schema.json")

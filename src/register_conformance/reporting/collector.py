@@ -1,8 +1,11 @@
-"""pytest plugin that records a run for the reports (loaded with ``-p register_conformance.reporting.collector``).
+"""pytest plugin that records a run for the reports (loaded by the root ``conftest.py``, and with
+``-p register_conformance.reporting.collector`` by ``register-conformance run``).
 
-Options: ``--register-results FILE`` (one JSON document written at session end) and
-``--register-events FILE`` (JSON lines while running, for the live progress display). With neither
-option the plugin does nothing, so ``pytest suites ...`` behaves exactly as without it.
+Options: ``--register-results FILE`` (one JSON document written at session end),
+``--register-events FILE`` (JSON lines while running, for the live progress display) and
+``--reports DIR`` (the pytest route: write summary.json, report.html and junit.xml into DIR at the
+end, as ``register-conformance run`` does). With none of them the plugin does nothing, so
+``pytest suites ...`` behaves exactly as without it.
 
 What a failure breaks and the exchange that showed it come from the plugin's report hook
 (``report.register_failure``, see ``register_conformance.failures``); the traffic counts from the
@@ -40,11 +43,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="append progress events (JSON lines) to FILE while running")
     group.addoption("--register-label", dest="register_label", default=None,
                     help="name of this run in the reports (default: the API version)")
+    group.addoption("--reports", dest="register_reports", default=None, metavar="DIR",
+                    help="write summary.json, report.html and junit.xml into DIR at the end (as "
+                         "register-conformance run does)")
+
+
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """``--reports DIR`` without ``--junitxml``: pytest's own JUnit writer fills DIR/junit.xml."""
+    reports = config.getoption("register_reports", None)
+    if reports and not getattr(config.option, "xmlpath", None):
+        config.option.xmlpath = str(Path(reports) / "junit.xml")
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
-    if config.getoption("register_results", None) or config.getoption("register_events", None):
+    is_worker = hasattr(config, "workerinput")  # with xdist the controller writes the reports
+    if (config.getoption("register_results", None) or config.getoption("register_events", None)
+            or (config.getoption("register_reports", None) and not is_worker)):
         collector = Collector(config)
         config.stash[_KEY] = collector
         config.pluginmanager.register(collector, "register-reports-collector")
@@ -76,6 +91,10 @@ class Collector:
         self.settings = config.stash.get(SETTINGS_KEY, None)
         self.secrets = self.settings.secrets if self.settings else ()
         self.results_path = config.getoption("register_results", None)
+        reports = config.getoption("register_reports", None)
+        self.reports_dir = Path(reports).expanduser().resolve() if reports else None
+        self.summary: dict[str, Any] | None = None
+        self.reports_error = ""
         events = config.getoption("register_events", None)
         self.events = Path(events).open("a", encoding="utf-8") if events else None  # noqa: SIM115
         self.label = config.getoption("register_label", None) or getattr(self.settings, "api_version", "")
@@ -242,10 +261,51 @@ class Collector:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        self.write(int(exitstatus))
+        data = self.write(int(exitstatus))
+        if self.reports_dir:
+            self.write_reports(data, int(exitstatus))
+
+    def pytest_terminal_summary(self, terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+        if not self.reports_dir:
+            return
+        from register_conformance.reporting.progress import summary_table
+
+        terminalreporter.section("Register API conformance")
+        if self.summary is not None:
+            for line in summary_table(self.summary, str(self.reports_dir)).splitlines():
+                terminalreporter.write_line(line)
+        else:
+            terminalreporter.write_line(f"register reports not written: {self.reports_error}")
 
     # -- output ----------------------------------------------------------------------------------
-    def write(self, exitstatus: int) -> None:
+    def write_reports(self, data: dict[str, Any], exitstatus: int) -> None:
+        """The pytest route's reports: the same summary.json / report.html as ``register-conformance run``."""
+        from register_conformance import API_VERSIONS
+        from register_conformance.errors import ConformanceError
+        from register_conformance.reporting.scrub import scrub_tree
+        from register_conformance.reporting.writer import schemas_used, write_reports
+
+        settings = self.settings
+        if settings is None or not settings.base_url:
+            self.reports_error = "no target settings"
+            return
+        suites = sorted({t.get("suite", "") for t in data["tests"]} - {""})
+        versions = list(API_VERSIONS) if "compatibility" in suites else [settings.api_version]
+        data = {**data, "suites": suites, "versions": versions}
+        interrupted = bool(self.aborted) or exitstatus == pytest.ExitCode.INTERRUPTED
+        try:
+            self.reports_dir.mkdir(parents=True, exist_ok=True)
+            self.summary = write_reports(
+                self.reports_dir, target=settings, embedded=False, versions=versions, suites=suites,
+                schemas=schemas_used(versions, settings.openapi_dir), results=[data], junit_parts=None,
+                baseline=None, started=self.started, duration_seconds=time.monotonic() - self.t0,
+                interrupted=interrupted)
+        except (ConformanceError, OSError) as exc:
+            self.reports_error = str(exc)
+        finally:
+            scrub_tree(self.reports_dir, self.secrets)
+
+    def write(self, exitstatus: int) -> dict[str, Any]:
         settings = self.settings
         data = {
             "label": self.label,
@@ -268,6 +328,7 @@ class Collector:
         if self.results_path:
             text = json.dumps(data, indent=1)
             Path(self.results_path).write_text(redact_text(text, self.secrets), encoding="utf-8")
+        return data
 
     def close(self) -> None:
         if self._closed:
