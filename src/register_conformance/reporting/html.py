@@ -184,9 +184,10 @@ def _problems(s: Mapping[str, Any]) -> str:
             f"<p>Breaks <strong>{_e(p.get('requirement') or '—')}</strong>"
             f"{': ' + _e(p.get('requirement_title')) if p.get('requirement_title') else ''}<br>"
             f"{_reference(p.get('reference'))}</p>"
-            + _pre("What went wrong (first failure)", (first or {}).get("message") or p.get("message"))
-            + _pre("Request", req_text) + _pre("Response", resp_text)
             + _pre("Reproduce (export REGISTER_API_TOKEN / REGISTER_API_SECOND_TOKEN first)", p.get("curl"), "curl")
+            + _pre("What went wrong (first failure)", (first or {}).get("message") or p.get("message"))
+            + "<details class='exchange'><summary>First request and response</summary>"
+            + _pre("Request", req_text) + _pre("Response", resp_text) + "</details>"
             + f"<details><summary>{seen} failure(s) showed it</summary><ul class='tests'>{listing}</ul></details>"
             + "</details>")
     return "".join(out)

@@ -1,12 +1,15 @@
 """Failures grouped by root cause: one *problem* per signature, across tests, suites and versions.
 
-A failure's signature is what broke, where: the operation (method and path template of the exchange
-that showed it) and the status received, plus
+A failure's signature is what broke:
 
 * ``status`` — an unexpected status code (``expect_status``, Schemathesis' status checks, the schema
-  check of a lifecycle response): the same wrong status is one problem whichever test or suite saw it;
-* ``body`` — a response field that breaks the schema: the field path;
-* otherwise the requirement the failure names (the failing step's, or the check's).
+  check of a lifecycle response): operation (method and path template), status received and
+  expected — the same wrong status is one problem whichever test or suite saw it;
+* ``body`` — a response field that breaks the schema: the field path (list indices and the ``data``
+  envelope left out, so ``date_of_birth`` in show, create and index responses is one problem);
+* ``rule`` — otherwise the requirement the failure names (the failing step's, or the check's) and the
+  status received, on whichever operations it showed;
+* ``test`` — a failure naming no requirement stays its own problem.
 
 Schemathesis deduplicates its own failures the same way within one operation; this does it across the
 suites. Problems come most-seen first; each keeps the first failure's exchange and curl line.
@@ -56,7 +59,7 @@ def signature(failure: Mapping[str, Any], matchers: Mapping[str, OperationMatche
     if kind == "status" and operation:
         out.update(kind="status", expected=sig.get("expected"))
     elif kind == "body" and operation:
-        out.update(kind="body", field=sig.get("field"), requirement=requirement)
+        out.update(kind="body", field=_field(sig.get("field")), requirement=requirement)
     elif requirement:
         out.update(kind="rule", requirement=requirement)
     else:
@@ -64,33 +67,42 @@ def signature(failure: Mapping[str, Any], matchers: Mapping[str, OperationMatche
     return out
 
 
+def _field(path: str | None) -> str:
+    """``data/0/date_of_birth`` → ``date_of_birth``: the field, wherever the response carries it."""
+    parts = [p for p in str(path or "").split("/") if p and not p.isdigit()]
+    if parts[:1] == ["data"]:
+        parts = parts[1:]
+    return "/".join(parts) or "(root)"
+
+
 def key_of(sig: Mapping[str, Any]) -> str:
     """A stable text key of a signature (compared across runs by ``compare``)."""
-    parts = [sig.get("kind"), sig.get("operation"), sig.get("status")]
-    if sig.get("kind") == "status":
-        parts.append(sig.get("expected"))
-    elif sig.get("kind") == "body":
-        parts += [sig.get("field"), sig.get("requirement")]
-    elif sig.get("kind") == "rule":
-        parts.append(sig.get("requirement"))
+    kind = sig.get("kind")
+    if kind == "status":
+        parts = [kind, sig.get("operation"), sig.get("status"), sig.get("expected")]
+    elif kind == "body":
+        parts = [kind, sig.get("field")]
+    elif kind == "rule":
+        parts = [kind, sig.get("requirement"), sig.get("status")]
     else:
-        parts.append(sig.get("test"))
+        parts = [kind, sig.get("test")]
     return " | ".join("" if p is None else str(p) for p in parts)
 
 
-def statement(sig: Mapping[str, Any], requirement_title: str | None) -> str:
+def statement(sig: Mapping[str, Any], requirement_title: str | None, operations: Sequence[str] = ()) -> str:
     """One line a reader acts on: ``POST /trainees answers 200; the facts require 201``."""
     op, status, kind = sig.get("operation"), sig.get("status"), sig.get("kind")
     if kind == "status":
         expected = sig.get("expected")
         return (f"{op} answers {status}; the facts require {expected}" if expected
                 else f"{op} answers {status}, a status the schema does not document for it")
+    more = f" (+{len(operations) - 1} more operations)" if len(operations) > 1 else ""
+    where = f" — {op} → {status}{more}" if op else ""
     if kind == "body":
-        return f"{op} → {status}: response field {sig.get('field') or '(root)'} breaks the schema"
-    where = f"{op} → {status}: " if op else ""
+        return f"Response field {sig.get('field') or '(root)'} breaks the schema{where}"
     if kind == "rule":
-        return f"{where}{requirement_title or sig.get('requirement')}"
-    return f"{where}{sig.get('test')} failed without naming a requirement"
+        return f"{sig.get('requirement')}: {requirement_title or 'requirement broken'}{where}"
+    return f"{sig.get('test')} failed without naming a requirement{where}"
 
 
 def build_problems(failures: list[dict[str, Any]], matchers: Mapping[str, OperationMatcher],
@@ -106,7 +118,7 @@ def build_problems(failures: list[dict[str, Any]], matchers: Mapping[str, Operat
             group = groups[key] = {
                 "key": key,
                 "signature": sig,
-                "statement": statement(sig, titles.get(sig.get("requirement") or "")),
+                "operations": [],
                 "requirement": requirement,
                 "requirement_title": titles.get(requirement or ""),
                 "reference": dict(references.get(requirement or "", {})),
@@ -121,6 +133,8 @@ def build_problems(failures: list[dict[str, Any]], matchers: Mapping[str, Operat
                 "baselined": True,
             }
         group["failures"].append(failure["id"])
+        if sig.get("operation") and f"{sig['operation']} → {sig.get('status')}" not in group["operations"]:
+            group["operations"].append(f"{sig['operation']} → {sig.get('status')}")
         for rid in failure.get("failed_requirements") or ():
             if rid not in group["requirements"]:
                 group["requirements"].append(rid)
@@ -133,6 +147,8 @@ def build_problems(failures: list[dict[str, Any]], matchers: Mapping[str, Operat
     ordered = sorted(groups.values(), key=lambda g: (g["baselined"], -len(g["failures"])))
     for index, group in enumerate(ordered, 1):
         group["id"] = f"P{index}"
+        group["statement"] = statement(group["signature"], titles.get(group["signature"].get("requirement") or ""),
+                                       group["operations"])
         group["count"] = len(group["failures"])
         group["fingerprint"] = hashlib.sha256(group["key"].encode()).hexdigest()[:12]
     by_key = {g["key"]: g["id"] for g in ordered}
