@@ -60,6 +60,10 @@ def install_case_repr_redaction() -> None:
 
     pytest prints test arguments in tracebacks and Hypothesis prints the falsifying ``case``; both
     use ``repr(case)``, which would otherwise show the ``Authorization`` header. Idempotent.
+
+    This is the project's one patch of a library class, on purpose: neither pytest nor Hypothesis
+    offers a hook to format an argument, and Schemathesis has no repr option. Everything else is
+    wired explicitly (fixtures, the plugin's stash, exchange observers; docs/ARCHITECTURE.md).
     """
     from schemathesis.generation.case import Case
 
