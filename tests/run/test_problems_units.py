@@ -92,3 +92,20 @@ def test_compare_command_reads_folders_and_rejects_bad_input(tmp_path: Path, cap
     with pytest.raises(Exception, match="not a register-conformance summary"):
         (tmp_path / "x.json").write_text("{}", encoding="utf-8")
         load_summary(tmp_path / "x.json")
+
+
+def test_run_compare_against_a_previous_run(passing_suites: Path, failing_suites: Path, target: str, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from .helpers import run_cli, summary
+
+    assert run_cli(passing_suites, target, tmp_path / "clean") == 0
+    assert run_cli(failing_suites, target, tmp_path / "broken", "--compare", str(tmp_path / "clean")) == 1
+    out = capsys.readouterr().out
+    comparison = summary(tmp_path / "broken")["comparison"]
+    assert [p["statement"] for p in comparison["new"]] == ["GET /trainees answers 200; the facts require 418"]
+    assert comparison["fixed"] == [] and comparison["still_failing"] == []
+    assert {"id": "AUTH-401", "api_version": "v2025.0", "before": "not-covered", "after": "fail"} \
+        in comparison["requirements_changed"]
+    assert "New problems: 1" in out
+    assert main(["compare", str(tmp_path / "broken"), str(tmp_path / "clean")]) == 0
+    assert "Fixed problems: 1" in capsys.readouterr().out
