@@ -28,6 +28,7 @@ SLOW = textwrap.dedent('''\
 
 
 def test_ctrl_c_writes_the_reports_of_what_ran(tmp_path: Path, target: str) -> None:
+    (tmp_path / "project").mkdir()
     suites = make_suites(tmp_path / "project", failing=False)
     (suites / "schema" / "test_zz_slow.py").write_text(SLOW)
     reports, started = tmp_path / "r", tmp_path / "started"
