@@ -27,7 +27,7 @@ def _run(tmp_path: Path, defects: list[str], **kw) -> tuple[dict, object]:
                      requirements=ids, profile="quick", timeout=300, reports=reports, **kw)
     assert (reports / "summary.json").is_file(), run.output_tail
     summary = json.loads((reports / "summary.json").read_text(encoding="utf-8"))
-    assert (reports / "report.html").is_file() and (reports / "junit.xml").is_file()
+    assert (reports / "report.html").is_file()
     return summary, run
 
 
