@@ -38,10 +38,10 @@ def _explain(summary: dict) -> str:
 @pytest.mark.parametrize(("defect", "statement"), [
     ("create-status-200", "POST /trainees answers 200; the facts require 201"),
     ("defer-wrong-state", "POST /trainees/{trainee_id}/defer answers 200; the facts require 422"),
-    ("index-since-exclusive", "LC-IDX-SINCE"),
+    ("degree-grade-09-kept", "LC-DEG-MAPPING"),
 ])
 def test_one_defect_leads_with_one_problem(tmp_path: Path, defect: str, statement: str) -> None:
-    """Whatever the kind of defect (a wrong status, a state-machine gap, a filter rule), one root cause
+    """Whatever the kind of defect (a wrong status, a state-machine gap, a stored value), one root cause
     leads the report as one problem, however many tests and steps saw it."""
     summary, run = _run(tmp_path, [defect])
     assert summary["verdict"] == "non-conformant", run.output_tail
@@ -53,10 +53,11 @@ def test_one_defect_leads_with_one_problem(tmp_path: Path, defect: str, statemen
 
 
 def test_two_defects_of_different_kinds_lead_with_two_problems(tmp_path: Path) -> None:
-    summary, _ = _run(tmp_path, ["create-status-200", "index-since-exclusive"])
+    summary, _ = _run(tmp_path, ["defer-wrong-state", "degree-grade-09-kept"])
     statements = sorted(p["statement"] for p in summary["problems"])
     assert len(statements) == 2, _explain(summary)
-    assert statements[0].startswith("LC-IDX-SINCE") and statements[1].startswith("POST /trainees answers 200")
+    assert statements[0].startswith("LC-DEG-MAPPING")
+    assert statements[1].startswith("POST /trainees/{trainee_id}/defer answers 200; the facts require 422")
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
