@@ -18,6 +18,7 @@ from register_conformance.errors import EXIT_USAGE, ConformanceError
 COMMANDS: dict[str, str] = {
     "run": "certify a target: run the suites and write reports (starts the sandbox if no --base-url)",
     "sandbox": "start the reference Register API (the embedded default target)",
+    "compare": "what changed between two finished runs (new, fixed and still-failing problems)",
     "compat": "compare two API versions' schemas and classify the changes",
     "requirements": "print the requirement catalogue and which tests cover it",
     "schemas": "show where the official schemas are and whether they match the manifest",

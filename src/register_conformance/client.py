@@ -3,6 +3,11 @@
 ``ApiClient`` wraps an ``httpx.Client`` whose transport is a ``RateLimitTransport`` over the real
 (or a mock) transport. Throttling and retries are pure pieces with an injected clock and sleep, so
 they are unit-testable without waiting.
+
+Whoever needs to see the traffic (the reports' traffic log, the failure reporter) subscribes to an
+``ExchangeObservers`` and passes it as ``on_exchange`` to ``ApiClient`` (an httpx response event
+hook) and to ``requests_session`` (the adapter Schemathesis sends through): each final response of
+an exchange is handed to every subscriber.
 """
 
 from __future__ import annotations
@@ -43,6 +48,36 @@ def parse_retry_after(value: str | None, *, now: float | None = None, default: f
             return default
         seconds = when - (time.time() if now is None else now)
     return max(0.0, min(seconds, maximum))
+
+
+ExchangeObserver = Callable[[Any], None]
+
+
+class ExchangeObservers:
+    """The subscribers told of every exchange of a run: ``observers(response)`` calls each in turn.
+
+    A response is an ``httpx.Response`` (``ApiClient``) or a ``requests.Response`` (Schemathesis
+    traffic); both carry ``.request`` (method, url, headers, body) and ``.status_code``.
+    """
+
+    def __init__(self) -> None:
+        self._subscribers: list[ExchangeObserver] = []
+        self._lock = threading.Lock()
+
+    def subscribe(self, observer: ExchangeObserver) -> None:
+        with self._lock:
+            self._subscribers.append(observer)
+
+    def unsubscribe(self, observer: ExchangeObserver) -> None:
+        with self._lock:
+            if observer in self._subscribers:
+                self._subscribers.remove(observer)
+
+    def __call__(self, response: Any) -> None:
+        with self._lock:
+            subscribers = list(self._subscribers)
+        for observer in subscribers:
+            observer(response)
 
 
 @dataclass
@@ -177,31 +212,50 @@ class ThrottledAdapter(HTTPAdapter):
     """
 
     def __init__(self, throttle: Throttle, stats: RequestStats, *, max_retries: int = 5,
-                 sleep: Callable[[float], None] | None = None) -> None:
+                 sleep: Callable[[float], None] | None = None, on_exchange: ExchangeObserver | None = None) -> None:
         super().__init__()
         self.throttle = throttle
         self.stats = stats
         self.retry_budget = max_retries
         self.sleep = sleep or throttle.sleep
+        self.on_exchange = on_exchange
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         def discard(response: requests.Response) -> None:
             response.close()
 
-        return send_with_retries(lambda: super(ThrottledAdapter, self).send(request, **kwargs),
-                                 throttle=self.throttle, stats=self.stats, max_retries=self.retry_budget,
-                                 sleep=self.sleep, status=lambda r: r.status_code,
-                                 header=lambda r, n: r.headers.get(n), discard=discard)
+        response = send_with_retries(lambda: super(ThrottledAdapter, self).send(request, **kwargs),
+                                     throttle=self.throttle, stats=self.stats, max_retries=self.retry_budget,
+                                     sleep=self.sleep, status=lambda r: r.status_code,
+                                     header=lambda r, n: r.headers.get(n), discard=discard)
+        if self.on_exchange is not None:
+            self.on_exchange(response)
+        return response
 
 
 def requests_session(throttle: Throttle, stats: RequestStats, *, max_retries: int = 5,
-                     sleep: Callable[[float], None] | None = None) -> requests.Session:
+                     sleep: Callable[[float], None] | None = None,
+                     on_exchange: ExchangeObserver | None = None) -> requests.Session:
     """A ``requests.Session`` whose HTTP(S) traffic goes through a ``ThrottledAdapter``."""
     session = requests.Session()
-    adapter = ThrottledAdapter(throttle, stats, max_retries=max_retries, sleep=sleep)
+    adapter = ThrottledAdapter(throttle, stats, max_retries=max_retries, sleep=sleep, on_exchange=on_exchange)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
+
+
+def describe_response(response: Any, limit: int = 2000) -> str:
+    """Request and response of an httpx response as text for failure messages (credentials redacted)."""
+    req = response.request
+    text = (
+        f"Request: {req.method} {req.url}\n"
+        f"Request headers: {redact_headers(req.headers.items())}\n"
+        f"Request body: {req.content.decode('utf-8', 'replace')[:limit]}\n"
+        f"Response: {response.status_code} {response.headers.get('content-type', '')}\n"
+        f"Response body: {response.text[:limit]}\n"
+        f"Reproduce: {curl_command(req.method, str(req.url), req.headers.items(), req.content)}"
+    )
+    return text
 
 
 class ApiClient:
@@ -213,7 +267,7 @@ class ApiClient:
     def __init__(self, base_url: str, api_version: str, token: str | None, *, timeout: float = 30.0,
                  rate_limit: RateLimit | None = None, transport: httpx.BaseTransport | None = None,
                  stats: RequestStats | None = None, throttle: Throttle | None = None,
-                 secrets: tuple[str, ...] = ()) -> None:
+                 secrets: tuple[str, ...] = (), on_exchange: ExchangeObserver | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.api_version = api_version
         self.token = token
@@ -226,6 +280,7 @@ class ApiClient:
             transport=RateLimitTransport(self._inner, self.throttle, self.stats),
             timeout=timeout,
             follow_redirects=False,
+            event_hooks={"response": [on_exchange]} if on_exchange is not None else None,
         )
 
     # -- derived clients share the transport, throttle and counters -------------------------
@@ -287,17 +342,7 @@ class ApiClient:
 
     def describe(self, response: httpx.Response, limit: int = 2000) -> str:
         """Request and response summary for failure messages, with secrets redacted."""
-        req = response.request
-        body = response.text[:limit]
-        text = (
-            f"Request: {req.method} {req.url}\n"
-            f"Request headers: {redact_headers(req.headers.items())}\n"
-            f"Request body: {req.content.decode('utf-8', 'replace')[:limit]}\n"
-            f"Response: {response.status_code} {response.headers.get('content-type', '')}\n"
-            f"Response body: {body}\n"
-            f"Reproduce: {self.curl(response)}"
-        )
-        return redact_text(text, self.secrets)
+        return redact_text(describe_response(response, limit), self.secrets)
 
     def close(self) -> None:
         self._http.close()

@@ -1,7 +1,8 @@
 """Assertion helpers for hand-written conformance tests.
 
-Each helper hides itself from tracebacks and fails with "Received / Expected" text plus a
-redacted request/response description and curl reproduction.
+Each helper hides itself from tracebacks and fails with "Received / Expected" text, raising a
+``RequirementFailure`` that carries the response: the plugin's report hook shows its request,
+response and curl reproduction (redacted), and a surrounding ``step(...)`` names the requirement.
 """
 
 from __future__ import annotations
@@ -11,25 +12,14 @@ from typing import Any
 
 import httpx
 
-from register_conformance.redaction import redact_headers
-
-# Set by the plugin so helpers can describe responses without being handed the client.
-_DESCRIBERS: list[Any] = []
+from register_conformance.failures import RequirementFailure
 
 
-def _describe(response: httpx.Response) -> str:
-    for client in _DESCRIBERS:
-        return client.describe(response)
-    req = response.request
-    headers = redact_headers(req.headers.items())
-    return f"Request: {req.method} {req.url} {headers}\nResponse body: {response.text[:1000]}"
-
-
-def fail(message: str, response: httpx.Response | None = None) -> None:
+def fail(message: str, response: httpx.Response | None = None, *, kind: str | None = None,
+         expected: str | None = None) -> None:
+    """Fail the test with ``message``; ``response`` is the exchange that showed it (if any)."""
     __tracebackhide__ = True
-    import pytest
-
-    pytest.fail(message + ("\n" + _describe(response) if response is not None else ""), pytrace=False)
+    raise RequirementFailure(message, response=response, kind=kind, expected=expected)
 
 
 def expect_status(response: httpx.Response, *expected: int) -> httpx.Response:
@@ -39,7 +29,7 @@ def expect_status(response: httpx.Response, *expected: int) -> httpx.Response:
         fail(
             f"Unexpected response status\nReceived: {response.status_code}\n"
             f"Expected: {', '.join(map(str, expected))}",
-            response,
+            response, kind="status", expected=" or ".join(map(str, expected)),
         )
     return response
 

@@ -181,9 +181,11 @@ class ResponseValidator:
                 transport_kwargs={"base_url": f"{parts.scheme}://{parts.netloc}{prefix}"},
             )
         except FailureGroup as exc:
+            from register_conformance.failures import from_schemathesis
             from register_conformance.redaction import redact_text
 
-            raise AssertionError(redact_text(str(exc), _secrets_of(response))) from None
+            raise from_schemathesis(list(exc.exceptions), response, redact_text(str(exc), _secrets_of(response))) \
+                from None
 
 
 def _secrets_of(response: Any) -> tuple[str, ...]:

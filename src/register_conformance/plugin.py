@@ -7,6 +7,12 @@ CLI > env > ini is settled once in ``pytest_configure``. Tests that write are de
 marked ``nondestructive``; against a sensitive (production) target they are skipped unless
 ``--allow-production``. Every conformance test cites requirement ids with
 ``@pytest.mark.requirement(...)``; unknown ids stop collection.
+
+Every request of the run goes through clients built here (``make_client``, ``session_schema``), which
+hand each exchange to the run's ``ExchangeObservers`` (stash ``OBSERVERS_KEY``): the reports' traffic
+log subscribes to it, and so does ``LastExchange``, the fallback exchange of a failure that carries
+none. A failing test's ``RequirementFailure`` is read in one place, ``pytest_runtest_makereport``,
+which puts the requirement and the redacted exchange on the report (``report.register_failure``).
 """
 
 from __future__ import annotations
@@ -17,8 +23,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from register_conformance import API_VERSIONS, expect
-from register_conformance.client import ApiClient, RequestStats, Throttle
+from register_conformance import API_VERSIONS
+from register_conformance.client import ApiClient, ExchangeObservers, RequestStats, Throttle
 from register_conformance.errors import ConformanceError
 from register_conformance.requirements import catalogue
 from register_conformance.settings import PROFILES, SOURCES, Settings, build_settings
@@ -29,7 +35,31 @@ STATS_KEY = pytest.StashKey[RequestStats]()
 THROTTLE_KEY = pytest.StashKey[Throttle]()
 OPERATION_STATS_KEY = pytest.StashKey[OperationStats]()
 SCHEMA_KEY = pytest.StashKey[object]()
+SESSION_KEY = pytest.StashKey[object]()
+OBSERVERS_KEY = pytest.StashKey[ExchangeObservers]()
+LAST_EXCHANGE_KEY = pytest.StashKey["LastExchange"]()
 _CONFIG: list[pytest.Config] = []
+
+
+class LastExchange:
+    """Remembers the last exchange of the running test: the one a failure without its own shows."""
+
+    def __init__(self) -> None:
+        self.response: object | None = None
+
+    def __call__(self, response: object) -> None:
+        self.response = response
+
+
+def run_settings(config: pytest.Config) -> Settings:
+    """The settled settings of this run (for ``pytest_generate_tests``, which has no fixtures)."""
+    return config.stash[SETTINGS_KEY]
+
+
+def token_vars(settings: Settings) -> dict[str, str]:
+    """The run's tokens → the environment variables a reproduction names instead."""
+    return {t: v for t, v in ((settings.token, "REGISTER_API_TOKEN"),
+                              (settings.second_token, "REGISTER_API_SECOND_TOKEN")) if t}
 
 
 def current_config() -> pytest.Config:
@@ -49,7 +79,6 @@ def session_schema(config: pytest.Config) -> object:
     cached = config.stash.get(SCHEMA_KEY, None)
     if cached is not None:
         return cached
-    from register_conformance.client import requests_session
     from register_conformance.loader import load_schema, route_through
 
     s = config.stash[SETTINGS_KEY]
@@ -58,9 +87,20 @@ def session_schema(config: pytest.Config) -> object:
                              profile_name=s.profile, seed=s.seed)
     except ConformanceError as exc:
         pytest.exit(f"cannot load the schema: {exc}", returncode=2)
-    session = requests_session(config.stash[THROTTLE_KEY], config.stash[STATS_KEY])
-    config.stash[SCHEMA_KEY] = route_through(schema, session)
+    config.stash[SCHEMA_KEY] = route_through(schema, schemathesis_session(config))
     return config.stash[SCHEMA_KEY]
+
+
+def schemathesis_session(config: pytest.Config) -> object:
+    """The one ``requests`` session Schemathesis traffic goes through (throttle, retry, counters, observers)."""
+    from register_conformance.client import requests_session
+
+    session = config.stash.get(SESSION_KEY, None)
+    if session is None:
+        session = requests_session(config.stash[THROTTLE_KEY], config.stash[STATS_KEY],
+                                   on_exchange=config.stash[OBSERVERS_KEY])
+        config.stash[SESSION_KEY] = session
+    return session
 
 _OPTIONS = {
     "base_url": ("--base-url", "base URL of the target, e.g. https://sandbox.example (env REGISTER_BASE_URL)"),
@@ -122,7 +162,17 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[STATS_KEY] = RequestStats()
     config.stash[THROTTLE_KEY] = Throttle(settings.rate_limit)
     config.stash[OPERATION_STATS_KEY] = OperationStats()
+    observers = ExchangeObservers()
+    last = LastExchange()
+    observers.subscribe(last)
+    config.stash[OBSERVERS_KEY] = observers
+    config.stash[LAST_EXCHANGE_KEY] = last
     _CONFIG[:] = [config]
+
+
+def pytest_runtest_logstart(nodeid: str, location: object) -> None:
+    if _CONFIG and LAST_EXCHANGE_KEY in _CONFIG[0].stash:
+        _CONFIG[0].stash[LAST_EXCHANGE_KEY].response = None
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
@@ -223,19 +273,65 @@ def _redact_exception(exc: BaseException, secrets: tuple[str, ...]) -> None:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """The one reader of failures: requirement, message and redacted exchange onto the report."""
     settings = item.config.stash.get(SETTINGS_KEY, None)
     secrets = settings.secrets if settings else ()
     if secrets and call.excinfo is not None:
         _redact_exception(call.excinfo.value, secrets)
     outcome = yield
     report = outcome.get_result()
+    if report.failed and call.excinfo is not None:
+        record = _failure_record(item.config, call.excinfo.value, settings)
+        report.register_failure = record
+        rid = record["requirement"]
+        if rid and call.when in ("setup", "call") and ("failed_requirement", rid) not in item.user_properties:
+            item.user_properties.append(("failed_requirement", rid))
+        if record["exception"] == "RequirementFailure":
+            # A broken rule reads as its message and exchange, not as a traceback of the suite's code.
+            report.longrepr = record["text"]
     if secrets:
         _redact_report(report, secrets)
     ids = requirement_ids(item)
     if ids and report.failed:
         known = catalogue()
-        lines = [f"{i}: {known[i].title} ({known[i].source})" for i in ids if i in known]
+        named = getattr(report, "register_failure", {}).get("requirement")
+        shown = [named] if named in known else ids
+        lines = [f"{i}: {known[i].title} ({known[i].source})" for i in shown if i in known]
         report.sections.insert(0, ("Requirement", "\n".join(lines)))
+
+
+def _failure_record(config: pytest.Config, exc: BaseException, settings: Settings | None) -> dict[str, object]:
+    """What the reports show of one failure: the requirement it breaks and the exchange that showed it."""
+    import json
+
+    from register_conformance.failures import exchange_of, exchange_record, find_failure
+    from register_conformance.redaction import redact_text
+
+    failure = find_failure(exc)
+    response = failure.response if failure is not None and failure.response is not None else None
+    if response is None:
+        last = config.stash.get(LAST_EXCHANGE_KEY, None)
+        response = last.response if last is not None else None
+    exchange: dict[str, object] = {"request": None, "response": None, "curl": None}
+    if response is not None:
+        with contextlib.suppress(Exception):  # an exchange we cannot read must not hide the failure itself
+            exchange = exchange_record(exchange_of(response, token_vars(settings) if settings else {}))
+    notes = "\n".join(str(n) for n in getattr(exc, "__notes__", ()) or ())
+    message = failure.message if failure is not None else f"{type(exc).__name__}: {exc}"
+    record: dict[str, object] = {
+        "exception": "RequirementFailure" if failure is not None and failure is exc else type(exc).__name__,
+        "requirement": failure.requirement_id if failure is not None else None,
+        "title": failure.title if failure is not None else None,
+        "kind": failure.kind if failure is not None else None,
+        "field": failure.field if failure is not None else None,
+        "expected": failure.expected if failure is not None else None,
+        "message": message,
+        **exchange,
+    }
+    curl = exchange.get("curl")
+    record["text"] = message + (f"\n{notes}" if notes else "") + (f"\nReproduce: {curl}" if curl else "")
+    secrets = settings.secrets if settings else ()
+    return json.loads(redact_text(json.dumps(record, default=str), secrets)) if secrets else record
 
 
 # -- fixtures ----------------------------------------------------------------------------------
@@ -243,6 +339,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 def settings(pytestconfig: pytest.Config) -> Settings:
     """The settled run settings (tokens never shown in repr)."""
     return pytestconfig.stash[SETTINGS_KEY]
+
+
+@pytest.fixture(scope="session")
+def requests_session(pytestconfig: pytest.Config) -> object:
+    """The ``requests`` session all Schemathesis traffic goes through (throttle, 429 retry, counters)."""
+    return schemathesis_session(pytestconfig)
 
 
 @pytest.fixture(scope="session")
@@ -256,7 +358,7 @@ def make_client(config: pytest.Config, token: str | None) -> ApiClient:
     if not s.base_url:
         pytest.skip("no target: pass --base-url or set REGISTER_BASE_URL")
     return ApiClient(s.base_url, s.api_version, token, timeout=s.timeout, stats=config.stash[STATS_KEY],
-                     throttle=config.stash[THROTTLE_KEY], secrets=s.secrets)
+                     throttle=config.stash[THROTTLE_KEY], secrets=s.secrets, on_exchange=config.stash[OBSERVERS_KEY])
 
 
 def preflight_or_exit(config: pytest.Config) -> None:
@@ -281,7 +383,6 @@ def api(pytestconfig: pytest.Config, settings: Settings) -> Iterator[ApiClient]:
     if not settings.token:
         pytest.skip("no token: set REGISTER_API_TOKEN or pass --token")
     client = make_client(pytestconfig, settings.token)
-    expect._DESCRIBERS[:] = [client]
     yield client
     client.close()
 

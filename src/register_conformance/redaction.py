@@ -28,23 +28,30 @@ def curl_command(
     url: str,
     headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
     body: bytes | str | None = None,
+    *,
+    redact: bool = True,
 ) -> str:
     """A copy-pasteable curl reproduction with credentials redacted.
 
-    The redacted ``Authorization`` header is written as ``Bearer $REGISTER_API_TOKEN`` so the
-    command still works once the user exports their own token.
+    With ``redact`` (headers straight off a request) the ``Authorization`` header is written as
+    ``Bearer $REGISTER_API_TOKEN`` so the command works once the user exports their own token.
+    Without it the headers are taken as already redacted (``failures.curl_of``): a value naming an
+    environment variable (``Bearer $REGISTER_API_SECOND_TOKEN``) is double-quoted so the shell expands it.
     """
     parts = ["curl", "-X", method.upper(), shlex.quote(url)]
-    for name, value in redact_headers(headers).items():
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    for name, value in (redact_headers(items) if redact else dict(items)).items():
         if name.lower() in ("content-length", "host", "accept-encoding", "connection", "user-agent"):
             continue
-        if value == REDACTED and name.lower() == "authorization":
+        if redact and value == REDACTED and name.lower() == "authorization":
             parts += ["-H", '"Authorization: Bearer $REGISTER_API_TOKEN"']
+        elif not redact and "$REGISTER_" in value:
+            parts += ["-H", f'"{name}: {value}"']
         else:
             parts += ["-H", shlex.quote(f"{name}: {value}")]
     if body:
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-        parts += ["-d", shlex.quote(text)]
+        parts += ["--data-raw", shlex.quote(text)]
     return " ".join(parts)
 
 
@@ -53,6 +60,10 @@ def install_case_repr_redaction() -> None:
 
     pytest prints test arguments in tracebacks and Hypothesis prints the falsifying ``case``; both
     use ``repr(case)``, which would otherwise show the ``Authorization`` header. Idempotent.
+
+    This is the project's one patch of a library class, on purpose: neither pytest nor Hypothesis
+    offers a hook to format an argument, and Schemathesis has no repr option. Everything else is
+    wired explicitly (fixtures, the plugin's stash, exchange observers; docs/ARCHITECTURE.md).
     """
     from schemathesis.generation.case import Case
 

@@ -2,9 +2,11 @@
 
 Requirements are data (``data/requirements/*.yaml``), one file per area. Each entry has an ``id``
 (stable, never reused), ``title``, ``source`` (section of core.md / lifecycle.md), ``level``
-(MUST/SHOULD/MAY), ``versions`` and optionally ``text`` (the rule in words) and ``not_tested``
-(why no test covers it). Tests cite ids with ``@pytest.mark.requirement("ID", ...)``; coverage is
-computed from those markers, never typed by hand.
+(MUST/SHOULD/MAY), ``versions`` and optionally ``text`` (the rule in words), ``not_tested``
+(why no test covers it) and ``checks`` (the Schemathesis built-in checks whose failures break it).
+``public_reference`` names the public documentation page a reader can open for a requirement
+(``data/docs/public_pages.yaml``), the facts section staying the secondary reference. Tests cite ids
+with ``@pytest.mark.requirement("ID", ...)``; coverage is computed from those markers, never typed by hand.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class Requirement:
     text: str = ""
     not_tested: str = ""
     area: str = ""
+    checks: tuple[str, ...] = ()
 
 
 def _parse(path: Path) -> list[Requirement]:
@@ -59,6 +62,7 @@ def _parse(path: Path) -> list[Requirement]:
                 text=str(item.get("text", "")),
                 not_tested=str(item.get("not_tested", "")),
                 area=path.stem,
+                checks=tuple(str(c) for c in item.get("checks") or ()),
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise ConfigurationError(f"{path.name}: requirement {item!r} lacks {exc}") from None
@@ -96,3 +100,35 @@ def get(requirement_id: str) -> Requirement:
         return catalogue()[requirement_id]
     except KeyError:
         raise ConfigurationError(f"unknown requirement id {requirement_id!r} (not in the catalogue)") from None
+
+
+def for_check(check_name: str) -> str | None:
+    """The requirement a failure of Schemathesis' built-in check ``check_name`` breaks (catalogue ``checks:``)."""
+    return next((r.id for r in catalogue().values() if check_name in r.checks), None)
+
+
+@lru_cache(maxsize=1)
+def _public_pages() -> tuple[str, list[dict[str, str]]]:
+    import yaml
+
+    data = yaml.safe_load((CATALOGUE_DIR.parent / "docs" / "public_pages.yaml").read_text(encoding="utf-8"))
+    return str(data["base_url"]).rstrip("/"), list(data["pages"])
+
+
+def public_reference(source: str, version: str) -> dict[str, str]:
+    """The public page a reader can open for a requirement whose facts source is ``source``.
+
+    ``{"title", "url", "facts"}``; without a documented page, ``title`` says the rule is the observable
+    behaviour of the live service and ``url`` is empty.
+    """
+    import re
+
+    base, pages = _public_pages()
+    for ref in re.findall(r"(core\.md|lifecycle\.md) §(\d+)", source):
+        wanted = f"{ref[0]} §{ref[1]}"
+        for page in pages:
+            if page["facts"] == wanted:
+                return {"title": f"Register API documentation {version}: {page['title']}",
+                        "url": f"{base}/{page['page'].format(version=version)}", "facts": source}
+    return {"title": "Observable behaviour of the live Register service (no public documentation section)",
+            "url": "", "facts": source}

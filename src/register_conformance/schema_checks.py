@@ -1,9 +1,9 @@
 """Our Schemathesis checks: rules the overlaid schema cannot express, each citing a requirement.
 
 A check is ``check(ctx, response, case)`` (Schemathesis' signature): ``None`` means pass; a broken
-rule raises ``RequirementFailure`` (an ``AssertionError`` subclass through Schemathesis'
-``Failure``), whose message names the requirement id, says Received/Expected and ends with a
-redacted curl reproduction. Pass them as ``additional_checks`` to ``case.call_and_validate``.
+rule raises ``failures.RequirementFailure`` (an ``AssertionError``: Schemathesis keeps it inside a
+``CustomFailure``), which names the requirement id, says Received/Expected and carries the response
+that showed it. Pass them as ``additional_checks`` to ``case.call_and_validate``.
 
 ``NegativePolicy`` decides when Schemathesis' ``negative_data_rejection`` does not apply because
 the facts say the API *accepts* that input (scalars cast to strings, non-scalars and nulls
@@ -20,9 +20,8 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from schemathesis.core.failures import Failure
-
-from register_conformance.redaction import curl_command, redact_text
+from register_conformance.failures import RequirementFailure
+from register_conformance.redaction import redact_text
 
 STE_MESSAGE = "It\u2019s not possible to perform this action while the trainee is in its current state"
 VALIDATION_MESSAGE = re.compile(
@@ -33,52 +32,18 @@ DISABILITY_KEY = re.compile(r"^disability\d+$")
 NEVER_RETRIED = frozenset({429})
 
 
-class RequirementFailure(Failure):
-    """A response breaks a rule of the requirement catalogue."""
-
-    code = "ST990"
-    kind_title = "Register API requirement violated"
-
-    __slots__ = ("requirement_id",)
-
-    def __init__(self, *, requirement_id: str, operation: str | None, title: str, message: str,
-                 case_id: str | None = None) -> None:
-        super().__init__(operation=operation, title=f"[{requirement_id}] {title}", message=message, case_id=case_id)
-        self.requirement_id = requirement_id
-
-    @property
-    def _unique_key(self) -> str:
-        return self.title
-
-
 # -- helpers -----------------------------------------------------------------------------------
 def _secrets(request: Any) -> list[str]:
     value = request.headers.get("Authorization") or request.headers.get("authorization") or ""
     return [value.removeprefix("Bearer ").strip()] if value else []
 
 
-def reproduce(response: Any) -> str:
-    """A redacted curl command reproducing the request behind ``response`` (Schemathesis or httpx)."""
-    request = response.request
-    body = getattr(request, "body", None)
-    if body is None:
-        body = getattr(request, "content", None)
-    curl = curl_command(request.method, str(request.url), dict(request.headers).items(), body)
-    return redact_text(curl, _secrets(request))
-
-
 def fail(requirement_id: str, case: Any, response: Any, title: str, received: Any, expected: Any) -> None:
-    """Raise a ``RequirementFailure`` with Received/Expected text and a redacted curl."""
-    from register_conformance.requirements import catalogue
-
-    req = catalogue().get(requirement_id)
-    source = f" ({req.source})" if req else ""
-    message = (
-        f"Requirement {requirement_id}{source}: {req.title if req else title}\n"
-        f"Received: {received}\nExpected: {expected}\n\nReproduce with:\n\n    {reproduce(response)}"
-    )
-    raise RequirementFailure(requirement_id=requirement_id, operation=case.operation.label, title=title,
-                             message=message, case_id=getattr(case, "id", None))
+    """Raise a ``RequirementFailure`` with Received/Expected text, carrying ``response``."""
+    message = (f"[{requirement_id}] {case.operation.label}: {title}\n"
+               f"Received: {received}\nExpected: {expected}")
+    raise RequirementFailure(redact_text(message, _secrets(response.request)), requirement_id=requirement_id,
+                             title=title, response=response)
 
 
 def _json(response: Any) -> Any:

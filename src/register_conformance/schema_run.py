@@ -18,27 +18,19 @@ from register_conformance.stats import OperationStats
 
 #: Responses that mean "the target is rate limiting us", never non-conformance.
 RATE_LIMITED = 429
-#: Requirement behind each built-in Schemathesis check (ours carry their id themselves).
-CHECK_REQUIREMENTS: dict[str, str] = {
-    "not_a_server_error": "SCH-NO-SERVER-ERROR",
-    "status_code_conformance": "SCH-STATUS",
-    "content_type_conformance": "SCH-CONTENT-TYPE",
-    "response_schema_conformance": "SCH-RESPONSES",
-    "negative_data_rejection": "SCH-NEGATIVE",
-    "missing_required_header": "SCH-NEGATIVE",
-    "ignored_auth": "SCH-AUTH",
-    "use_after_free": "SCH-STATEFUL",
-    "ensure_resource_availability": "SCH-STATEFUL",
-}
 
 
 def requirement_ids(failures: list[Any]) -> list[str]:
-    """Requirement ids broken by Schemathesis ``failures`` (ours and built-in ones)."""
+    """Requirement ids broken by Schemathesis ``failures`` (ours carry theirs; built-in checks: catalogue)."""
+    from register_conformance.failures import find_failure
+    from register_conformance.requirements import for_check
+
     ids: list[str] = []
     for failure in failures:
-        rid = getattr(failure, "requirement_id", None)
+        ours = find_failure(failure)
+        rid = ours.requirement_id if ours is not None else None
         if rid is None:
-            rid = next((CHECK_REQUIREMENTS[c] for c in getattr(failure, "checks", ()) if c in CHECK_REQUIREMENTS), None)
+            rid = next((r for r in map(for_check, getattr(failure, "checks", ()) or ()) if r), None)
         if rid and rid not in ids:
             ids.append(rid)
     return ids
@@ -71,7 +63,7 @@ class SchemaRun:
         self.checks = [error_body_conformance, *(checks or [])]
         self.secrets = tuple(s for s in secrets if s)
         self.auth_confirmed: set[str] = set()
-        self.stateful_failures: list[str] = []
+        self.stateful_failures: list[AssertionError] = []
 
     def excluded_for(self, case: Any, response: Any) -> list[Callable[..., Any]]:
         """Built-in checks that do not apply to ``case``.
@@ -113,6 +105,8 @@ class SchemaRun:
         __tracebackhide__ = True
         from schemathesis.core.failures import FailureGroup
 
+        from register_conformance.failures import from_schemathesis
+
         kwargs = {"session": self.session, **(transport_kwargs or {})}
         try:
             case.validate_response(response, additional_checks=self.checks,
@@ -124,7 +118,7 @@ class SchemaRun:
             text = f"{header}\n\n{exc}" if header else str(exc)
             if any("negative_data_rejection" in getattr(f, "checks", ()) for f in failures):
                 text += "\n" + self.policy.explain(case)
-            raise AssertionError(redact_text(text, self.secrets)) from None
+            raise from_schemathesis(failures, response, redact_text(text, self.secrets)) from None
 
     def call_and_validate(self, case: Any) -> Any:
         """Send ``case`` through the session, record its status, validate it."""
@@ -151,7 +145,7 @@ class SchemaRun:
                 # generation diverged between two runs of a prefix. That is not a finding about the target
                 # unless a check failed, so try again, then skip with the reason.
                 if self.stateful_failures:
-                    raise AssertionError(self.stateful_failures[0]) from None
+                    raise self.stateful_failures[0] from None
                 if attempt == STATEFUL_ATTEMPTS:
                     import pytest
 
@@ -159,7 +153,7 @@ class SchemaRun:
                                 "target's changing state); no check failed in the steps that ran")
             except Exception as exc:
                 if self.stateful_failures:
-                    raise AssertionError(self.stateful_failures[0]) from None
+                    raise self.stateful_failures[0] from None
                 raise AssertionError(redact_text(f"{type(exc).__name__}: {exc}", self.secrets)) from None
 
     def state_machine(self) -> type:
@@ -184,7 +178,7 @@ class SchemaRun:
                 except AssertionError as exc:
                     # Hypothesis replays a failing scenario against a server whose state has moved on, which
                     # can end in a "Flaky" error hiding this failure; keep it so the test can report it.
-                    run.stateful_failures.append(str(exc))
+                    run.stateful_failures.append(exc)
                     raise
 
         return RegisterStateMachine

@@ -3,8 +3,8 @@
 Each test gets its own ``lc`` (provider A) whose cleanup runs after the test: it deletes the
 degrees/placements the test added and withdraws the trainees it created when the API allows it.
 What cannot be cleaned up is reported at the end of the run ("lifecycle leftovers"), and so is the
-number of requests each test sent (``-v`` shows them per test). A failed ``step(...)`` adds
-``("failed_requirement", id)`` to the test's ``user_properties`` (JUnit XML / reports).
+number of requests each test sent (``-v`` shows them per test). A failed ``step(...)`` raises a
+``RequirementFailure`` naming its requirement; the plugin's report hook records it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from register_conformance.client import ApiClient, RequestStats
 from register_conformance.lifecycle import schema_check
 from register_conformance.lifecycle.cleanup import Cleanup
 from register_conformance.lifecycle.data import CycleDates, TraineeData
-from register_conformance.lifecycle.steps import FAILED_STEPS, Lifecycle
+from register_conformance.lifecycle.steps import Lifecycle
 from register_conformance.settings import Settings
 
 _LEFTOVERS: list[str] = []
@@ -26,14 +26,10 @@ _REQUESTS: dict[str, int] = {}
 
 @pytest.fixture(autouse=True)
 def _count_requests(request: pytest.FixtureRequest, request_stats: RequestStats) -> Iterator[None]:
-    """Record the requests each test sent (setup, body and cleanup) and the failed step's requirement id."""
+    """Record the requests each test sent (setup, body and cleanup)."""
     start = request_stats.requests
-    FAILED_STEPS.clear()
-    schema_check.FAILED.clear()
     yield
     request.node.user_properties.append(("lifecycle_requests", request_stats.requests - start))
-    failed = dict.fromkeys([*schema_check.FAILED, *FAILED_STEPS])
-    request.node.user_properties.extend(("failed_requirement", rid) for rid in failed)
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,7 @@ from register_conformance.lifecycle.facts import (
     placements_minimum,
 )
 from register_conformance.lifecycle.steps import data_of, step
-from register_conformance.plugin import SETTINGS_KEY
+from register_conformance.plugin import run_settings
 
 #: Routes walked to QTS per version, and the recommendation path each uses (v2026.1 documents
 #: update-qts-or-eyts-status and deprecates recommend-for-qts; both must work, lifecycle.md §7.1).
@@ -41,7 +41,7 @@ HAPPY_ROUTES = {
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "route" in metafunc.fixturenames:
-        version = metafunc.config.stash[SETTINGS_KEY].api_version
+        version = run_settings(metafunc.config).api_version
         metafunc.parametrize("route", [
             pytest.param(route, marks=pytest.mark.requirement(
                 "LC-UPDATE-QTS-202" if path == "update-qts-or-eyts-status" else "LC-RECOMMEND-202"))

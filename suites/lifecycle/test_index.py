@@ -7,6 +7,7 @@ import pytest
 from register_conformance.expect import expect_body, expect_status, fail
 from register_conformance.lifecycle.error_bodies import expect_not_found
 from register_conformance.lifecycle.facts import NO_TRAINEES_FOUND
+from register_conformance.lifecycle.steps import step
 
 FAR_FUTURE = "2099-01-01T00:00:00Z"
 
@@ -44,33 +45,38 @@ def test_index_since_sort_and_pages(lc):
 
     ids = {}
     for order in ("asc", "desc", None):
-        body = _page(lc, since=since, sort_order=order, per_page=100)
-        listed = [t["trainee_id"] for t in body["data"]]
-        _expect_sorted(body, order != "asc", f"sort_order={order}")
-        if any(t["updated_at"] < since for t in body["data"]):
-            fail(f"GET /trainees?since={since} lists trainees updated before {since}")
-        if first["trainee_id"] not in listed or second["trainee_id"] not in listed:
-            fail(f"GET /trainees?since={since} (inclusive) must list both trainees\nReceived: {listed}")
+        with step("LC-IDX-SORT", f"GET /trainees?sort_order={order} orders by updated_at"):
+            body = _page(lc, since=since, sort_order=order, per_page=100)
+            listed = [t["trainee_id"] for t in body["data"]]
+            _expect_sorted(body, order != "asc", f"sort_order={order}")
+        with step("LC-IDX-SINCE", "since is inclusive: both trainees listed, none updated before it"):
+            if any(t["updated_at"] < since for t in body["data"]):
+                fail(f"GET /trainees?since={since} lists trainees updated before {since}")
+            if first["trainee_id"] not in listed or second["trainee_id"] not in listed:
+                fail(f"GET /trainees?since={since} (inclusive) must list both trainees\nReceived: {listed}")
         ids[order] = listed
 
     # since is inclusive: the second trainee is listed with since = its own updated_at
-    latest = lc.index_ids(since=second["updated_at"])
-    if second["trainee_id"] not in latest:
-        fail(f"GET /trainees?since={second['updated_at']} omits the trainee updated at exactly that instant")
-    if first["trainee_id"] in latest and lc.trainee(first["trainee_id"])["updated_at"] < second["updated_at"]:
-        fail(f"GET /trainees?since={second['updated_at']} lists a trainee updated at {first['updated_at']}")
+    with step("LC-IDX-SINCE", "since = a trainee's own updated_at lists it, and no trainee updated before"):
+        latest = lc.index_ids(since=second["updated_at"])
+        if second["trainee_id"] not in latest:
+            fail(f"GET /trainees?since={second['updated_at']} omits the trainee updated at exactly that instant")
+        if first["trainee_id"] in latest and lc.trainee(first["trainee_id"])["updated_at"] < second["updated_at"]:
+            fail(f"GET /trainees?since={second['updated_at']} lists a trainee updated at {first['updated_at']}")
 
-    page1 = _page(lc, since=since, sort_order="asc", per_page=1)
-    meta = page1["meta"]
-    if len(page1["data"]) != 1 or meta["per_page"] != 1 or meta["current_page"] != 1 or meta["total_count"] < 2 \
-            or meta["total_pages"] != meta["total_count"]:
-        fail(f"Unexpected first page with per_page=1\nReceived: meta {meta!r}, {len(page1['data'])} trainees")
-    page2 = _page(lc, since=since, sort_order="asc", per_page=1, page=2)
-    if len(page2["data"]) != 1 or page2["meta"]["current_page"] != 2 or \
-            page2["data"][0]["updated_at"] < page1["data"][0]["updated_at"]:
-        fail(f"Unexpected second page with per_page=1\nReceived: meta {page2['meta']!r}, "
-             f"{[t['updated_at'] for t in page2['data']]}")
-    expect_not_found(lc.index(since=since, per_page=1, page=meta["total_pages"] + 100000), NO_TRAINEES_FOUND)
+    with step("LC-IDX-PAGINATION", "per_page=1: one trainee per page, meta counts the pages"):
+        page1 = _page(lc, since=since, sort_order="asc", per_page=1)
+        meta = page1["meta"]
+        if len(page1["data"]) != 1 or meta["per_page"] != 1 or meta["current_page"] != 1 \
+                or meta["total_count"] < 2 or meta["total_pages"] != meta["total_count"]:
+            fail(f"Unexpected first page with per_page=1\nReceived: meta {meta!r}, {len(page1['data'])} trainees")
+        page2 = _page(lc, since=since, sort_order="asc", per_page=1, page=2)
+        if len(page2["data"]) != 1 or page2["meta"]["current_page"] != 2 or \
+                page2["data"][0]["updated_at"] < page1["data"][0]["updated_at"]:
+            fail(f"Unexpected second page with per_page=1\nReceived: meta {page2['meta']!r}, "
+                 f"{[t['updated_at'] for t in page2['data']]}")
+    with step("LC-IDX-EMPTY-404", "a page past the end is 404 No trainees found"):
+        expect_not_found(lc.index(since=since, per_page=1, page=meta["total_pages"] + 100000), NO_TRAINEES_FOUND)
 
 
 @pytest.mark.nondestructive

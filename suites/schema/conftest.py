@@ -1,8 +1,7 @@
 """Schema-driven suite: the overlaid official schema drives Schemathesis against the target.
 
-Fixtures here wire the harness together: the Schemathesis schema (``schema``), a requests
-session through the run's throttle and counters, the binder that gives generated cases real ids
-and valid bodies, and ``schema_run`` that sends, records and checks each case.
+Fixtures here wire the harness together: the Schemathesis schema (``schema``), the binder that
+gives generated cases real ids and valid bodies, and ``schema_run`` that sends, records and checks each case.
 """
 
 from __future__ import annotations
@@ -31,12 +30,6 @@ def schema(pytestconfig: pytest.Config, settings: Settings):
     if not settings.token:
         pytest.skip("no token: set REGISTER_API_TOKEN or pass --token")
     return session_schema(pytestconfig)
-
-
-@pytest.fixture(scope="session")
-def requests_session(schema):
-    """The session all Schemathesis traffic goes through (throttle, 429 retry, counters)."""
-    return schema._register_session
 
 
 @pytest.fixture(scope="session")

@@ -46,8 +46,9 @@ def test_schemathesis_case_repr_hides_the_header() -> None:
 def test_requirement_failure_message_is_redacted() -> None:
     import requests
 
+    from register_conformance.failures import RequirementFailure, exchange_of, exchange_record
     from register_conformance.loader import load_schema
-    from register_conformance.schema_checks import RequirementFailure, error_body_conformance
+    from register_conformance.schema_checks import error_body_conformance
 
     schema = load_schema("v2026.1", "http://127.0.0.1:9", token=TOKEN)
     case = schema["/api/{api_version}/info"]["GET"].Case(path_parameters={"api_version": "v2026.1"})
@@ -61,8 +62,10 @@ def test_requirement_failure_message_is_redacted() -> None:
     with pytest.raises(RequirementFailure) as info:
         error_body_conformance(None, Response.from_requests(raw, verify=True), case)
     text = str(info.value)
-    assert "[AUTH-401]" in text and "Requirement AUTH-401" in text
-    assert TOKEN not in text and "$REGISTER_API_TOKEN" in text
+    assert text.startswith("[AUTH-401]") and info.value.requirement_id == "AUTH-401"
+    assert TOKEN not in text
+    record = exchange_record(exchange_of(info.value.response, {TOKEN: "REGISTER_API_TOKEN"}))
+    assert TOKEN not in str(record) and '"Authorization: Bearer $REGISTER_API_TOKEN"' in record["curl"]
 
 
 def test_plugin_scrubs_tokens_from_any_failure_report(pytester: pytest.Pytester,

@@ -8,11 +8,11 @@ import pytest
 import requests
 from schemathesis.core.transport import Response
 
+from register_conformance.failures import RequirementFailure
 from register_conformance.loader import load_schema
 from register_conformance.schema_checks import (
     STE_MESSAGE,
     NegativePolicy,
-    RequirementFailure,
     error_body_conformance,
 )
 from register_conformance.stats import OperationStats

@@ -10,6 +10,7 @@ import requests
 from requests.adapters import BaseAdapter
 
 from register_conformance.client import RequestStats, Throttle, ThrottledAdapter
+from register_conformance.failures import RequirementFailure, exchange_of, exchange_record
 from register_conformance.loader import load_schema
 from register_conformance.schema_checks import make_trainee_keys_check
 from register_conformance.schema_run import SchemaRun
@@ -83,11 +84,13 @@ def test_wrong_401_body_names_the_requirement_with_redacted_curl(schema) -> None
     # A wrong token reaches a stub whose 401 body is wrong.
     stub_401 = run.session.get_adapter(BASE)
     stub_401.handler = lambda m, p: (401, {"errors": [{"error": "Unauthorized"}]})
-    with pytest.raises(AssertionError) as info:
+    with pytest.raises(RequirementFailure) as info:
         run.call_and_validate(info_case(schema))
     text = str(info.value)
     assert "Requirement AUTH-401" in text and "Requirement SCH-RESPONSES" in text
-    assert "curl" in text and TOKEN not in text
+    assert TOKEN not in text and info.value.requirement_id == "AUTH-401"
+    curl = exchange_record(exchange_of(info.value.response, {TOKEN: "REGISTER_API_TOKEN"}))["curl"]
+    assert curl.startswith("curl -X GET") and TOKEN not in curl
 
 
 def test_undocumented_status_names_sch_status(schema) -> None:
@@ -161,7 +164,7 @@ def test_diverging_generation_after_a_check_failure_reports_the_failure(schema) 
 
     run = run_for(schema, lambda request: None)
     calls: list[int] = []
-    run.state_machine = _diverging_machine(run, ["[ERR-SHAPES] wrong 404 body"], calls)
+    run.state_machine = _diverging_machine(run, [AssertionError("[ERR-SHAPES] wrong 404 body")], calls)
     with pytest.raises(AssertionError, match=r"\[ERR-SHAPES\] wrong 404 body"):
         run.run_state_machine(None)
     assert len(calls) == 1

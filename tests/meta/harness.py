@@ -4,8 +4,10 @@
 sandbox process with the defect switched on, runs pytest on the suites in a subprocess (bounded by a
 timeout) with ``--junitxml`` and ``--register-stats-json``, and returns a ``SuiteRun``: the failed
 tests with the requirement ids they cite (the plugin's ``("requirement", id)`` user properties, plus
-the lifecycle suite's ``failed_requirement``), the request count and the wall time. Terminal output
-is never parsed. Shared by ``tests/meta`` and ``bench/mutation_score.py``.
+the failure's ``failed_requirement``, set by the plugin's report hook), the request count and the
+wall time. Terminal output is never parsed. ``reports=DIR`` also writes the run's summary.json /
+report.html there (the pytest route's ``--reports``); ``on_sandbox(sandbox)`` runs before the sandbox
+stops (to replay reproductions against it). Shared by ``tests/meta`` and ``bench/mutation_score.py``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,11 +93,14 @@ def suite_paths(suites: Sequence[str]) -> list[str]:
 
 def run_suites(*, defect: str | None, version: str = "v2026.1", suites: Sequence[str] = ("schema", "lifecycle"),
                requirements: Sequence[str] = (), profile: str = "quick", timeout: float = 600.0,
-               seed: int | None = None, extra_args: Sequence[str] = (), trn_delay: float = 1.0) -> SuiteRun:
+               seed: int | None = None, extra_args: Sequence[str] = (), trn_delay: float = 1.0,
+               more_defects: Sequence[str] = (), reports: Path | None = None,
+               on_sandbox: Callable[[SandboxProcess], None] | None = None) -> SuiteRun:
     """Start a sandbox (with ``defect``) and run ``suites`` against it; see the module docstring."""
     with tempfile.TemporaryDirectory(prefix="register-meta-") as tmp:
         junit, stats = Path(tmp) / "junit.xml", Path(tmp) / "stats.json"
-        with SandboxProcess(defect=defect, trn_delay=trn_delay) as sandbox:
+        sandbox_args = [arg for name in more_defects for arg in ("--defect", name)]
+        with SandboxProcess(defect=defect, trn_delay=trn_delay, extra_args=sandbox_args) as sandbox:
             env = {**os.environ, "REGISTER_API_TOKEN": sandbox.token,
                    "REGISTER_API_SECOND_TOKEN": sandbox.second_token}
             for name in ("REGISTER_BASE_URL", "REGISTER_PROFILE", "REGISTER_API_VERSION", "PYTEST_ADDOPTS",
@@ -106,7 +111,8 @@ def run_suites(*, defect: str | None, version: str = "v2026.1", suites: Sequence
                    "--base-url", sandbox.base_url, "--api-version", version, "--profile", profile,
                    "--rate-limit", "off", "--junitxml", str(junit), "--register-stats-json", str(stats),
                    *(["--seed", str(seed)] if seed is not None else []),
-                   *(["--requirement", ",".join(requirements)] if requirements else []), *extra_args]
+                   *(["--requirement", ",".join(requirements)] if requirements else []),
+                   *(["--reports", str(reports)] if reports is not None else []), *extra_args]
             start = time.monotonic()
             timed_out = False
             try:
@@ -117,6 +123,8 @@ def run_suites(*, defect: str | None, version: str = "v2026.1", suites: Sequence
                 out = (exc.stdout or b"").decode("utf-8", "replace") if isinstance(exc.stdout, bytes) \
                     else str(exc.stdout or "")
             seconds = time.monotonic() - start
+            if on_sandbox is not None:
+                on_sandbox(sandbox)
         requests = 0
         if stats.is_file():
             requests = int(json.loads(stats.read_text()).get("requests", {}).get("requests", 0))

@@ -45,9 +45,11 @@ class Page(HTMLParser):
         if tag == "pre" and "curl" in (a.get("class") or ""):
             self._in_curl = True
             self.curls.append("")
-        for key in ("src", "href"):
-            if a.get(key):
-                self.external.append(a[key] or "")
+        # What the browser would load: any src, and <link href> (a plain <a href> is not loaded).
+        if a.get("src"):
+            self.external.append(a["src"] or "")
+        if tag == "link" and a.get("href"):
+            self.external.append(a["href"] or "")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "table":

@@ -1,4 +1,4 @@
-"""Pure pieces of the reporting package: roll-up, failure text, path templates, progress, junit, scrub."""
+"""Pure pieces of the reporting package: roll-up, failure exchanges, path templates, progress, junit, scrub."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import io
 import json
 from pathlib import Path
 
+import httpx
 import pytest
 
+from register_conformance.failures import RequirementFailure, exchange_of, exchange_record, find_failure
 from register_conformance.reporting import outcomes
-from register_conformance.reporting.failure_text import split_failure
 from register_conformance.reporting.junit import merge_junit
 from register_conformance.reporting.progress import Progress
 from register_conformance.reporting.scrub import scrub_tree
@@ -39,45 +40,44 @@ def test_test_outcome_from_phases(phases: dict[str, str], xfail: bool, expected:
     assert outcomes.test_outcome(phases, xfailed=xfail) == expected
 
 
-EXPECT_TEXT = """Unexpected response status
-Received: 422
-Expected: 201
-Request: POST http://h/api/v2026.1/trainees
-Request headers: {'authorization': '[REDACTED]'}
-Request body: {"data": {}}
-Response: 422 application/json
-Response body: {"errors": ["Param is missing"]}
-Reproduce: curl -X POST http://h/api/v2026.1/trainees -H "Authorization: Bearer $REGISTER_API_TOKEN" -d '{}'"""
-
-SCHEMATHESIS_TEXT = """E   schemathesis.core.failures.FailureGroup: Schemathesis found 1 distinct failure
-E
-E   - Undocumented HTTP status code
-E
-E       Received: 500
-E       Documented: 200, 422
-E
-E   [500] Internal Server Error:
-E
-E       `{"error": "boom"}`
-E
-E   Reproduce with:
-E
-E       curl -X GET 'http://h/api/v2025.0/trainees?since=2023-13-01'"""
+def _response(status: int = 422, token: str = "tok-A-123456") -> httpx.Response:
+    request = httpx.Request("POST", "http://h/api/v2026.1/trainees", json={"data": {"first_names": "O'Neil"}},
+                            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
+    return httpx.Response(status, json={"errors": ["Param is missing"]}, request=request)
 
 
-def test_split_expect_failure() -> None:
-    parts = split_failure(EXPECT_TEXT)
-    assert parts.message == "Unexpected response status\nReceived: 422\nExpected: 201"
-    assert parts.request.startswith("Request: POST http://h/api/v2026.1/trainees")
-    assert "Response body:" in parts.response
-    assert parts.curl.startswith("curl -X POST http://h/api/v2026.1/trainees")
+def test_exchange_record_is_structured_and_redacted() -> None:
+    exchange = exchange_of(_response(), {"tok-A-123456": "REGISTER_API_TOKEN"})
+    record = exchange_record(exchange)
+    assert record["request"]["method"] == "POST" and record["request"]["url"] == "http://h/api/v2026.1/trainees"
+    assert record["request"]["headers"]["authorization"] == "Bearer [REDACTED]"
+    assert record["request"]["body"] == {"data": {"first_names": "O'Neil"}}
+    assert record["response"] == {"status": 422, "headers": record["response"]["headers"],
+                                  "body": {"errors": ["Param is missing"]}}
+    assert "tok-A-123456" not in json.dumps(record)
+    assert '-H "authorization: Bearer $REGISTER_API_TOKEN"' in record["curl"]
+    assert "--data-raw" in record["curl"] and "O'\"'\"'Neil" in record["curl"]
 
 
-def test_split_schemathesis_failure() -> None:
-    parts = split_failure(SCHEMATHESIS_TEXT)
-    assert "Undocumented HTTP status code" in parts.message and "Received: 500" in parts.message
-    assert parts.response.startswith("[500] Internal Server Error:")
-    assert parts.curl == "curl -X GET 'http://h/api/v2025.0/trainees?since=2023-13-01'"
+def test_curl_names_the_second_token_and_keeps_a_foreign_one() -> None:
+    tokens = {"tok-A-123456": "REGISTER_API_TOKEN", "tok-B-654321": "REGISTER_API_SECOND_TOKEN"}
+    second = exchange_record(exchange_of(_response(token="tok-B-654321"), tokens))
+    assert '"authorization: Bearer $REGISTER_API_SECOND_TOKEN"' in second["curl"]
+    wrong = exchange_record(exchange_of(_response(401, token="not-a-real-token"), tokens))
+    assert "Bearer not-a-real-token" in wrong["curl"]  # a deliberately wrong token reproduces the 401
+
+
+def test_a_step_names_one_requirement_and_keeps_the_exchange() -> None:
+    from register_conformance.expect import expect_status
+    from register_conformance.lifecycle.steps import step
+
+    response = _response(200)
+    with pytest.raises(RequirementFailure) as info, step("LC-CREATE-SUBMITTED", "create answers 201"):
+        expect_status(response, 201)
+    failure = find_failure(info.value)
+    assert failure.requirement_id == "LC-CREATE-SUBMITTED" and failure.response is response
+    assert failure.kind == "status" and failure.expected == "201"
+    assert str(failure).startswith("[LC-CREATE-SUBMITTED] create answers 201\nUnexpected response status")
 
 
 PATHS = {

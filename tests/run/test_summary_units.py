@@ -7,7 +7,6 @@ from typing import Any
 import jsonschema
 
 from register_conformance.reporting.baseline import Baseline
-from register_conformance.reporting.collector import failed_requirements
 from register_conformance.reporting.summary import build_summary, load_schema
 from register_conformance.reporting.traffic import OperationMatcher
 from register_conformance.requirements import Requirement
@@ -75,6 +74,16 @@ def test_baseline_by_requirement_matches_only_the_named_rule() -> None:
     assert next(r for r in data["requirements"] if r["id"] == "R-B")["results"]["v2025.0"]["known_failure"]
 
 
-def test_failed_requirements_are_found_as_whole_ids() -> None:
-    text = "- ST990 [ERR-404] 404 body\nRequirement ERR-404 (core.md)"
-    assert failed_requirements(["ERR-404", "ERR-40", "ERR-4040", "SCH-STATUS"], text) == ["ERR-404"]
+def test_a_failure_naming_an_uncited_requirement_fails_it() -> None:
+    data = _summary({"nodeid": "suites/lifecycle/t.py::x", "outcome": "failed", "requirements": ["R-A"],
+                     "failed_requirements": ["R-D"], "message": "[R-D] schema"})
+    assert _verdicts(data)["R-D"] == "fail" and _verdicts(data)["R-A"] == "pass"
+    assert [p["requirement"] for p in data["problems"]] == ["R-D"]
+
+
+def test_an_interrupted_run_says_so_whatever_ran() -> None:
+    matcher = OperationMatcher({})
+    data = build_summary(META, [_run({"nodeid": "suites/a.py::x", "outcome": "passed", "requirements": ["R-A"]})],
+                         CATALOGUE, {"v2025.0": matcher}, None, interrupted=True)
+    jsonschema.validate(data, load_schema())
+    assert data["verdict"] == "interrupted" and data["exit_code"] == 130 and data["totals"]["passed"] == 1

@@ -5,7 +5,8 @@ Each API version gets one pytest process over the selected suites; the compatibi
 once. The pytest route (``pytest suites --base-url …``) runs the same tests with the same verdicts;
 this command only adds the collector plugin, progress, the summary and the reports.
 
-Exit codes: 0 conformant, 1 non-conformant, 2 bad arguments, configuration or target problem.
+Exit codes: 0 conformant, 1 non-conformant, 2 bad arguments, configuration or target problem; an
+interrupted run (Ctrl-C) still writes the reports of what ran (verdict ``interrupted``) and exits 130.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import platform
 import random
 import shutil
 import sys
@@ -21,15 +21,15 @@ import tempfile
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from register_conformance import API_VERSIONS, __version__
+from register_conformance import API_VERSIONS
 from register_conformance.errors import ConfigurationError, ConformanceError, TargetError, UsageError
 from register_conformance.reporting.baseline import Baseline, load_baseline
-from register_conformance.reporting.execute import PytestRun, RunOutcome, execute
+from register_conformance.reporting.execute import Interrupted, PytestRun, RunOutcome, execute
 from register_conformance.reporting.progress import Progress, summary_table
+from register_conformance.reporting.writer import schemas_used, utc, write_reports
 from register_conformance.settings import PROFILES, Settings, build_settings
 
 SUITES = ("schema", "lifecycle", "compatibility")
@@ -57,11 +57,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--token", help="provider A's bearer token (prefer env REGISTER_API_TOKEN)")
     parser.add_argument("--second-token", help="provider B's token (prefer env REGISTER_API_SECOND_TOKEN)")
     parser.add_argument("--openapi-dir", help="folder holding the official v2025.0.yaml / v2026.1.yaml")
+    parser.add_argument("--compare", metavar="PREVIOUS",
+                        help="a previous run's reports folder or summary.json: add new / fixed / still-failing "
+                             "problems and changed requirement verdicts to the report")
     parser.add_argument("--suites-dir", help=argparse.SUPPRESS)  # another suites folder (used by our own tests)
-
-
-def _utc(ts: float | None = None) -> str:
-    return datetime.fromtimestamp(ts or time.time(), UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _suites_root(option: str | None = None) -> Path:
@@ -106,17 +105,6 @@ def _settings(args: argparse.Namespace, embedded: bool) -> Settings:
         if not args.rate_limit and not env.get("REGISTER_RATE_LIMIT"):
             cli["rate_limit"] = "off"
     return build_settings(cli, env)
-
-
-def _schemas(versions: list[str], openapi_dir: str | None) -> dict[str, dict[str, Any]]:
-    from register_conformance.schemas import locate, verify
-
-    found = {}
-    for version in versions:
-        schema = verify(locate(version, openapi_dir))
-        found[version] = {"file": schema.path.name, "sha256": schema.sha256, "matches_manifest": True,
-                          "path": schema.path}
-    return found
 
 
 def _reports_dir(option: str | None) -> Path:
@@ -235,30 +223,8 @@ def _check(outcome: RunOutcome, run: PytestRun, log: Path) -> None:
     raise ConformanceError(f"the {run.label} run ended with pytest exit code {code} (log: {log})")
 
 
-def _tool_versions() -> dict[str, str | None]:
-    def version(name: str) -> str | None:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            return None
-
-    return {"name": "register-conformance", "version": __version__, "python": platform.python_version(),
-            "pytest": version("pytest"), "schemathesis": version("schemathesis")}
-
-
-def _suggest_baseline(summary: dict[str, Any], path: Path) -> None:
-    ids: dict[str, None] = {}
-    for failure in summary["failures"]:
-        for rid in failure["requirements"] or [failure["nodeid"]]:
-            ids[rid] = None
-    if ids:
-        lines = ["# Failing requirement/test ids of this run; pass this file to --baseline to accept them for now."]
-        lines += [f"- {i!r}" if any(c in i for c in ":[]#") else f"- {i}" for i in ids]
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
 def main(args: argparse.Namespace) -> int:
-    t0, started = time.monotonic(), _utc()
+    t0, started = time.monotonic(), utc()
     embedded = not (args.base_url or os.environ.get("REGISTER_BASE_URL") or os.environ.get("PYTEST_BASE_URL"))
     settings = _settings(args, embedded)
     versions = list(API_VERSIONS) if args.api_version == "all" else [args.api_version]
@@ -271,7 +237,11 @@ def main(args: argparse.Namespace) -> int:
     if not suites:
         raise UsageError("nothing to run: the selected suites need --api-version all")
     baseline: Baseline | None = load_baseline(args.baseline) if args.baseline else None
-    schemas = _schemas(versions, settings.openapi_dir)
+    if args.compare:
+        from register_conformance.reporting.compare import load_summary
+
+        load_summary(args.compare)  # a bad PREVIOUS is a usage error before anything runs
+    schemas = schemas_used(versions, settings.openapi_dir)
     if settings.seed is None:
         settings = settings.replace(seed=random.randint(1, 2**31 - 1))
     if not embedded and not settings.token:
@@ -293,18 +263,30 @@ def main(args: argparse.Namespace) -> int:
                 progress.message("No second token: provider-isolation tests will be skipped "
                                  "(set REGISTER_API_SECOND_TOKEN)")
             _preflight(target, versions)
-            outcomes = []
-            for run in plan_runs(suites, versions, target, Path(tmp), root):
-                progress.start_run(run.label, [Path(p).name for p in run.paths])
-                log = logs / f"pytest-{run.label}.log"
-                outcome = execute(run, cwd=Path(tmp), env=_child_env(target), secrets=secrets,
-                                  log_path=log, allure_dir=reports / "allure-results", on_event=progress.event)
-                _check(outcome, run, log)
-                outcomes.append((run, outcome))
-            if not any(o.results["tests"] for _, o in outcomes):
+            outcomes: list[tuple[PytestRun, RunOutcome]] = []
+            interrupted = False
+            try:
+                for run in plan_runs(suites, versions, target, Path(tmp), root):
+                    progress.start_run(run.label, [Path(p).name for p in run.paths])
+                    log = logs / f"pytest-{run.label}.log"
+                    outcome = execute(run, cwd=Path(tmp), env=_child_env(target), secrets=secrets,
+                                      log_path=log, allure_dir=reports / "allure-results", on_event=progress.event)
+                    _check(outcome, run, log)
+                    outcomes.append((run, outcome))
+            except Interrupted as stop:
+                # Ctrl-C: report what ran (the interrupted child wrote its results on the way out).
+                interrupted = True
+                if stop.outcome is not None:
+                    outcomes.append((stop.run, stop.outcome))
+                progress.message("Interrupted: writing the reports of the tests that ran…")
+            if not interrupted and not any(o.results["tests"] for _, o in outcomes):
                 raise ConfigurationError(f"no tests ran (logs: {logs})")
-            summary = _write_reports(reports, target, embedded, versions, suites, schemas, outcomes, baseline,
-                                     started, t0)
+            summary = write_reports(
+                reports, target=target, embedded=embedded, versions=versions, suites=suites, schemas=schemas,
+                results=[o.results for _, o in outcomes],
+                junit_parts=[(run.label, run.junit_path) for run, _ in outcomes], baseline=baseline,
+                started=started, duration_seconds=time.monotonic() - t0, interrupted=interrupted,
+                compare_with=args.compare)
     except OSError as exc:  # a full disk or an unwritable folder: one line, not a traceback
         raise ConfigurationError(f"cannot write the reports under {reports}: {exc.strerror or exc}") from None
     finally:
@@ -313,6 +295,8 @@ def main(args: argparse.Namespace) -> int:
         scrub_tree(reports, secrets)
         _remove_if_empty(reports)
     print(summary_table(summary, _display(reports)))
+    if summary["verdict"] == "interrupted":
+        raise KeyboardInterrupt  # the CLI's exit code for Ctrl-C (130) is unchanged
     return int(summary["exit_code"])
 
 
@@ -329,36 +313,6 @@ def _display(path: Path) -> str:
     except ValueError:
         return str(path)
 
-
-def _write_reports(reports: Path, target: Settings, embedded: bool, versions: list[str], suites: list[str],
-                   schemas: dict[str, dict[str, Any]], outcomes: list[tuple[PytestRun, RunOutcome]],
-                   baseline: Baseline | None, started: str, t0: float) -> dict[str, Any]:
-    from register_conformance.reporting.html import render_html
-    from register_conformance.reporting.junit import merge_junit
-    from register_conformance.reporting.summary import build_summary, write_summary
-    from register_conformance.reporting.traffic import OperationMatcher
-    from register_conformance.requirements import catalogue
-    from register_conformance.schemas import load_official
-
-    matchers = {v: OperationMatcher(load_official(v, target.openapi_dir).get("paths") or {}) for v in versions}
-    meta = {
-        "target": {"base_url": target.base_url, "embedded_sandbox": embedded},
-        "api_versions": versions,
-        "schemas": {v: {k: s[k] for k in ("file", "sha256", "matches_manifest")} for v, s in schemas.items()},
-        "tool": _tool_versions(),
-        "settings": {"seed": target.seed, "profile": target.profile,
-                     "rate_limit": str(target.rate_limit) if target.rate_limit else None,
-                     "allow_production": bool(target.allow_production), "suites": suites, "run_id": target.run_id},
-        "started": started,
-        "finished": _utc(),
-        "duration_seconds": round(time.monotonic() - t0, 1),
-    }
-    summary = build_summary(meta, [o.results for _, o in outcomes], catalogue(), matchers, baseline)
-    write_summary(summary, reports / "summary.json")
-    (reports / "report.html").write_text(render_html(summary), encoding="utf-8")
-    merge_junit([(run.label, run.junit_path) for run, _ in outcomes], reports / "junit.xml")
-    _suggest_baseline(summary, reports / "baseline-suggestion.yaml")
-    return summary
 
 
 if __name__ == "__main__":  # pragma: no cover

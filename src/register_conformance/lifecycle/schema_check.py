@@ -3,7 +3,7 @@
 Thin adapter over the harness's ``loader.response_validator`` (owned by the schema suite): a
 response whose operation is not in the schema (e.g. ``PATCH /trainees/{id}``, which the official
 files omit, core.md §2.2) is not validated; a schema violation fails the test with a message naming
-LC-SCHEMA and the operation.
+LC-SCHEMA and the operation (a ``RequirementFailure`` carrying the response).
 """
 
 from __future__ import annotations
@@ -11,15 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import httpx
-import pytest
 
 from register_conformance.errors import ConfigurationError
+from register_conformance.failures import RequirementFailure
 
 Validator = Callable[[httpx.Response], None]
 #: Requirement id cited by schema failures inside lifecycle scenarios.
 REQUIREMENT = "LC-SCHEMA"
-#: Requirement ids that failed a schema check in the running test (read by the suite's conftest).
-FAILED: list[str] = []
 
 
 def response_validator(version: str, openapi_dir: str | None = None) -> Validator | None:
@@ -34,16 +32,17 @@ def response_validator(version: str, openapi_dir: str | None = None) -> Validato
     def validate(response: httpx.Response) -> None:
         __tracebackhide__ = True
         try:
-            validator.operation_for(response.request.method, str(response.request.url))
+            operation, _ = validator.operation_for(response.request.method, str(response.request.url))
         except ConfigurationError:
             return  # not a documented operation: nothing to validate against
         try:
             validator.validate(response)
-        except AssertionError as exc:
-            FAILED.append(REQUIREMENT)
+        except RequirementFailure as exc:
             request = response.request
-            raise pytest.fail.Exception(
+            title = f"{operation.method.upper()} {operation.path} conforms to the {version} schema"
+            raise RequirementFailure(
                 f"[{REQUIREMENT}] {request.method} {request.url.path} → {response.status_code} does not conform to "
-                f"the overlaid {version} schema\n{exc}", pytrace=False) from None
+                f"the overlaid {version} schema\n{exc}", requirement_id=REQUIREMENT, title=title,
+                response=response, kind=exc.kind, field=exc.field, expected=exc.expected) from None
 
     return validate

@@ -18,6 +18,7 @@ import pytest
 
 from register_conformance.client import ApiClient
 from register_conformance.expect import expect_json, expect_status, fail
+from register_conformance.failures import RequirementFailure
 from register_conformance.lifecycle.compare import async_edge_seen, expect_fields, not_before, trn_may_arrive
 from register_conformance.lifecycle.data import TraineeData
 from register_conformance.lifecycle.facts import NO_TRAINEES_FOUND, SUBMITTED, TRN_RECEIVED, not_found_body
@@ -27,20 +28,23 @@ _UNSET: Any = object()
 Validator = Callable[[httpx.Response], None]
 
 
-#: Requirement ids of the steps that failed in the running test (read and cleared by the suite's conftest).
-FAILED_STEPS: list[str] = []
-
-
 @contextmanager
 def step(requirement_id: str, title: str) -> Iterator[None]:
-    """A scenario step: a failure inside reads "[ID] title" first, naming the broken requirement."""
+    """A scenario step: a failure inside is a ``RequirementFailure`` of this step's requirement.
+
+    It reads "[ID] title" first and keeps the exchange that showed it; a failure that already names
+    a requirement (the response schema check, ``LC-SCHEMA``) keeps its own id.
+    """
     __tracebackhide__ = True
     requirement(requirement_id)  # an unknown id is a configuration error, not a silent label
     try:
         yield
-    except pytest.fail.Exception as exc:
-        FAILED_STEPS.append(requirement_id)
-        raise pytest.fail.Exception(f"[{requirement_id}] {title}\n{exc.msg}", pytrace=False) from None
+    except RequirementFailure as exc:
+        raise exc.named(requirement_id, title) from None
+    except (pytest.fail.Exception, AssertionError) as exc:
+        text = exc.msg if isinstance(exc, pytest.fail.Exception) else str(exc)
+        raise RequirementFailure(f"[{requirement_id}] {title}\n{text}", requirement_id=requirement_id,
+                                 title=title) from None
 
 
 class Lifecycle:

@@ -1,8 +1,15 @@
-"""pytest plugin that records a run for the reports (loaded with ``-p register_conformance.reporting.collector``).
+"""pytest plugin that records a run for the reports (loaded by the root ``conftest.py``, and with
+``-p register_conformance.reporting.collector`` by ``register-conformance run``).
 
-Options: ``--register-results FILE`` (one JSON document written at session end) and
-``--register-events FILE`` (JSON lines while running, for the live progress display). With neither
-option the plugin does nothing, so ``pytest suites ...`` behaves exactly as without it.
+Options: ``--register-results FILE`` (one JSON document written at session end),
+``--register-events FILE`` (JSON lines while running, for the live progress display) and
+``--reports DIR`` (the pytest route: write summary.json, report.html and junit.xml into DIR at the
+end, as ``register-conformance run`` does). With none of them the plugin does nothing, so
+``pytest suites ...`` behaves exactly as without it.
+
+What a failure breaks and the exchange that showed it come from the plugin's report hook
+(``report.register_failure``, see ``register_conformance.failures``); the traffic counts from the
+run's exchange observers.
 
 It also labels Allure results (epic = API version, feature = resource, story = requirement id) when
 ``--alluredir`` is given. Every text it stores is redacted with the run's tokens.
@@ -11,7 +18,6 @@ It also labels Allure results (epic = API version, feature = resource, story = r
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 from datetime import UTC, datetime
@@ -22,7 +28,6 @@ import pytest
 
 from register_conformance.redaction import redact_text
 from register_conformance.reporting import outcomes, traffic
-from register_conformance.reporting.failure_text import split_failure
 from register_conformance.reporting.traffic import resource_of
 
 _KEY = pytest.StashKey["Collector"]()
@@ -38,11 +43,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="append progress events (JSON lines) to FILE while running")
     group.addoption("--register-label", dest="register_label", default=None,
                     help="name of this run in the reports (default: the API version)")
+    group.addoption("--reports", dest="register_reports", default=None, metavar="DIR",
+                    help="write summary.json, report.html and junit.xml into DIR at the end (as "
+                         "register-conformance run does)")
+
+
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """``--reports DIR`` without ``--junitxml``: pytest's own JUnit writer fills DIR/junit.xml."""
+    reports = config.getoption("register_reports", None)
+    if reports and not getattr(config.option, "xmlpath", None):
+        config.option.xmlpath = str(Path(reports) / "junit.xml")
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
-    if config.getoption("register_results", None) or config.getoption("register_events", None):
+    is_worker = hasattr(config, "workerinput")  # with xdist the controller writes the reports
+    if (config.getoption("register_results", None) or config.getoption("register_events", None)
+            or (config.getoption("register_reports", None) and not is_worker)):
         collector = Collector(config)
         config.stash[_KEY] = collector
         config.pluginmanager.register(collector, "register-reports-collector")
@@ -68,17 +85,23 @@ class Collector:
     """Per-process recorder; registered as a plugin only when asked for."""
 
     def __init__(self, config: pytest.Config) -> None:
-        from register_conformance.plugin import SETTINGS_KEY
+        from register_conformance.plugin import OBSERVERS_KEY, SETTINGS_KEY
 
         self.config = config
         self.settings = config.stash.get(SETTINGS_KEY, None)
         self.secrets = self.settings.secrets if self.settings else ()
         self.results_path = config.getoption("register_results", None)
+        reports = config.getoption("register_reports", None)
+        self.reports_dir = Path(reports).expanduser().resolve() if reports else None
+        self.summary: dict[str, Any] | None = None
+        self.reports_error = ""
         events = config.getoption("register_events", None)
         self.events = Path(events).open("a", encoding="utf-8") if events else None  # noqa: SIM115
         self.label = config.getoption("register_label", None) or getattr(self.settings, "api_version", "")
         self.traffic = traffic.TrafficLog()
-        traffic.install(self.traffic)
+        self.observers = config.stash.get(OBSERVERS_KEY, None)
+        if self.observers is not None:
+            self.observers.subscribe(self.traffic.observe)
         self.tests: dict[str, dict[str, Any]] = {}
         self.phases: dict[str, dict[str, str]] = {}
         self.collected: list[dict[str, Any]] = []
@@ -183,21 +206,19 @@ class Collector:
             record["reason"] = self.redact(reason.removeprefix("Skipped: "))
         if report.failed and "details" not in record:
             text = self.redact(report.longreprtext) or ""
-            parts = split_failure(text)
-            crash = self.redact(_crash_message(report))
-            crash_parts = split_failure(crash) if crash else parts
+            failure = getattr(report, "register_failure", None) or {}
+            message = failure.get("message") or self.redact(_crash_message(report)) or f"{report.when} failed"
             record.update(
                 failed_in=report.when,
-                message=_plain(crash_parts.message or parts.message or f"{report.when} failed"),
-                request=parts.request or crash_parts.request,
-                response=parts.response or crash_parts.response,
-                curl=parts.curl or crash_parts.curl,
+                message=_plain(self.redact(message) or ""),
+                request=failure.get("request"),
+                response=failure.get("response"),
+                curl=failure.get("curl"),
                 details=text[-MAX_DETAILS:],
+                signature={k: failure.get(k) for k in ("kind", "field", "expected", "title")},
             )
-            # Only the error itself, never the traceback's source lines (they repeat the markers).
-            named = failed_requirements(record["requirements"], crash or text)
-            if named:
-                record["failed_requirements"] = named
+            if failure.get("requirement"):
+                record["failed_requirements"] = [failure["requirement"]]
         if is_subtest(report) and self.current and report.nodeid != self.current:
             # Schemathesis reports each API operation as a sub-test of one pytest item.
             record["subtest_of"] = self.current
@@ -221,7 +242,8 @@ class Collector:
         record = self.tests[nodeid]
         record["outcome"] = outcomes.test_outcome(self.phases.pop(nodeid, {}), xfailed=record.pop("xfail", False))
         if record["outcome"] in (outcomes.PASSED,):
-            for key in ("message", "request", "response", "curl", "details", "failed_in", "failed_requirements"):
+            for key in ("message", "request", "response", "curl", "details", "failed_in", "failed_requirements",
+                        "signature"):
                 record.pop(key, None)
         record["resource"] = resource or self.traffic.resource_for(nodeid)
         self.done += 1
@@ -239,10 +261,51 @@ class Collector:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        self.write(int(exitstatus))
+        data = self.write(int(exitstatus))
+        if self.reports_dir:
+            self.write_reports(data, int(exitstatus))
+
+    def pytest_terminal_summary(self, terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+        if not self.reports_dir:
+            return
+        from register_conformance.reporting.progress import summary_table
+
+        terminalreporter.section("Register API conformance")
+        if self.summary is not None:
+            for line in summary_table(self.summary, str(self.reports_dir)).splitlines():
+                terminalreporter.write_line(line)
+        else:
+            terminalreporter.write_line(f"register reports not written: {self.reports_error}")
 
     # -- output ----------------------------------------------------------------------------------
-    def write(self, exitstatus: int) -> None:
+    def write_reports(self, data: dict[str, Any], exitstatus: int) -> None:
+        """The pytest route's reports: the same summary.json / report.html as ``register-conformance run``."""
+        from register_conformance import API_VERSIONS
+        from register_conformance.errors import ConformanceError
+        from register_conformance.reporting.scrub import scrub_tree
+        from register_conformance.reporting.writer import schemas_used, write_reports
+
+        settings = self.settings
+        if settings is None or not settings.base_url:
+            self.reports_error = "no target settings"
+            return
+        suites = sorted({t.get("suite", "") for t in data["tests"]} - {""})
+        versions = list(API_VERSIONS) if "compatibility" in suites else [settings.api_version]
+        data = {**data, "suites": suites, "versions": versions}
+        interrupted = bool(self.aborted) or exitstatus == pytest.ExitCode.INTERRUPTED
+        try:
+            self.reports_dir.mkdir(parents=True, exist_ok=True)
+            self.summary = write_reports(
+                self.reports_dir, target=settings, embedded=False, versions=versions, suites=suites,
+                schemas=schemas_used(versions, settings.openapi_dir), results=[data], junit_parts=None,
+                baseline=None, started=self.started, duration_seconds=time.monotonic() - self.t0,
+                interrupted=interrupted)
+        except (ConformanceError, OSError) as exc:
+            self.reports_error = str(exc)
+        finally:
+            scrub_tree(self.reports_dir, self.secrets)
+
+    def write(self, exitstatus: int) -> dict[str, Any]:
         settings = self.settings
         data = {
             "label": self.label,
@@ -265,13 +328,15 @@ class Collector:
         if self.results_path:
             text = json.dumps(data, indent=1)
             Path(self.results_path).write_text(redact_text(text, self.secrets), encoding="utf-8")
+        return data
 
     def close(self) -> None:
         if self._closed:
             return
         self._closed = True
         self._stop.set()
-        traffic.uninstall(self.traffic)
+        if self.observers is not None:
+            self.observers.unsubscribe(self.traffic.observe)
         with self._emit_lock:
             if self.events is not None:
                 self.events.close()
@@ -300,11 +365,3 @@ def _plain(message: str) -> str:
 def is_subtest(report: pytest.TestReport) -> bool:
     """True for a per-operation report Schemathesis emits inside one pytest item (pytest 8 and 9)."""
     return bool(getattr(report, "_schemathesis_subtest", False)) or type(report).__name__ == "SubtestReport"
-
-
-def failed_requirements(cited: list[str], text: str) -> list[str]:
-    """The cited requirement ids the failure text names (e.g. ``[ERR-404]``); empty when it names none.
-
-    A test that checks many rules (a Schemathesis run) fails only the rules its failure names.
-    """
-    return [rid for rid in cited if re.search(rf"(?<![A-Za-z0-9-]){re.escape(rid)}(?![A-Za-z0-9-])", text)]

@@ -6,7 +6,9 @@ redacted log file, and its progress events are read from a JSON-lines file while
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import subprocess
 import sys
 import threading
@@ -61,6 +63,19 @@ class RunOutcome:
     tail: list[str]
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a run: carries what the interrupted pytest process recorded before it stopped."""
+
+    def __init__(self, run: PytestRun, outcome: RunOutcome | None) -> None:
+        super().__init__()
+        self.run = run
+        self.outcome = outcome
+
+
+#: Seconds an interrupted pytest process gets to write its results before it is terminated.
+INTERRUPT_GRACE = 10.0
+
+
 def execute(run: PytestRun, *, cwd: Path, env: Mapping[str, str], secrets: Sequence[str], log_path: Path,
             allure_dir: Path | None, on_event: Callable[[dict[str, Any]], None], poll: float = 0.25) -> RunOutcome:
     """Run pytest for ``run``; return its exit code, the results document and the last output lines."""
@@ -90,14 +105,40 @@ def execute(run: PytestRun, *, cwd: Path, env: Mapping[str, str], secrets: Seque
             if finished:
                 break
             time.sleep(poll)
+    except KeyboardInterrupt:
+        # The child got the terminal's SIGINT too (or gets it now): pytest stops, runs its session
+        # finish hooks (the collector writes the results), then exits; after the grace it is ended.
+        _stop(proc, signal.SIGINT, INTERRUPT_GRACE)
+        reader.join(2)
+        _read_events(run.events_path, offset, on_event)
+        raise Interrupted(run, RunOutcome(proc.returncode if proc.returncode is not None else 130,
+                                          _results(run, proc.returncode), tail)) from None
     except BaseException:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _stop(proc, signal.SIGTERM, 10)
         raise
     reader.join(10)
+    return RunOutcome(proc.returncode, _results(run, proc.returncode), tail)
+
+
+def _stop(proc: subprocess.Popen[str], sig: int, grace: float) -> None:
+    if sig == signal.SIGINT:
+        # A terminal's Ctrl-C reached the child already; a second one could cut its report writing short.
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(1.0)
+    if proc.poll() is None:
+        proc.send_signal(sig)
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _results(run: PytestRun, returncode: int | None) -> dict[str, Any]:
+    """The collector's results file of ``run`` (empty when the process wrote none), with run facts added."""
     results: dict[str, Any] = {}
     if run.results_path.is_file():
         try:
@@ -109,8 +150,8 @@ def execute(run: PytestRun, *, cwd: Path, env: Mapping[str, str], secrets: Seque
     results.setdefault("tests", [])
     results["suites"] = [Path(p).name for p in run.paths]
     results["versions"] = run.versions or [run.api_version]
-    results["exitstatus"] = proc.returncode
-    return RunOutcome(proc.returncode, results, tail)
+    results["exitstatus"] = returncode
+    return results
 
 
 def _read_events(path: Path, offset: int, on_event: Callable[[dict[str, Any]], None]) -> int:

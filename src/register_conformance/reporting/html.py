@@ -1,8 +1,11 @@
-"""Render ``report.html`` from a summary: one self-contained file (inline CSS, no scripts, no network).
+"""Render ``report.html`` from a summary: one self-contained file (inline CSS and a small inline
+script for the problem filters; no network).
 
-Written for a reader who never saw pytest: the verdict first, then what was tested and how, the
-failures with request/response/curl, the requirement traceability matrix and the operation ×
-status-code coverage matrix.
+Written for a reader who never saw pytest: the verdict and the distinct problems first (each
+expandable, filterable by API version and suite, with its first exchange and a curl line that runs),
+then what was tested and how, every failure linked to its problem, the requirement traceability
+matrix and the operation × status-code coverage matrix. It must stay readable on a laptop screen:
+long node ids wrap instead of widening the tables.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any
+
+from register_conformance.reporting.problems import versions_and_suites
 
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1b1b1b;background:#fafafa}
@@ -38,7 +43,45 @@ details{margin:6px 0}summary{cursor:pointer}
 .failure.known{border-left-color:#f47738}
 .muted{color:#666}code{font-size:12px}
 ul.tests{margin:0;padding-left:16px;font-size:12px;word-break:break-all}
-.banner.pass,.banner.fail{color:#fff}
+.banner.pass,.banner.fail,.banner.interrupted{color:#fff}.banner.interrupted{background:#505a5f}
+.banner .lead{font-size:19px;font-weight:600}
+#traceability{table-layout:fixed;width:100%}#traceability td,#traceability th{overflow-wrap:anywhere}
+#traceability td:first-child,#traceability th:first-child{width:42%}
+code{overflow-wrap:anywhere}.failure h3 code{font-size:13px}
+.problem{background:#fff;border-left:5px solid #d4351c;margin:8px 0;padding:6px 12px}
+.problem.known{border-left-color:#f47738}
+.problem>summary{font-size:15px;padding:4px 0}.problem>summary .stmt{font-weight:600}
+.problem .meta{color:#505a5f;font-size:13px}
+.filters{background:#fff;border:1px solid #ccc;padding:8px 12px;margin:8px 0}
+.filters label{margin-right:14px;white-space:nowrap}
+.ref a{color:#1d70b8}
+"""
+
+FILTER_SCRIPT = """
+(function(){
+  function apply(){
+    var on = function(kind){ return Array.prototype.map.call(
+      document.querySelectorAll('.filters input[data-' + kind + ']:checked'),
+      function(i){ return i.getAttribute('data-' + kind); }); };
+    var versions = on('version'), suites = on('suite'), shown = 0;
+    document.querySelectorAll('.problem').forEach(function(p){
+      var pv = p.getAttribute('data-versions').split(' '), ps = p.getAttribute('data-suites').split(' ');
+      var ok = pv.some(function(v){ return versions.indexOf(v) >= 0; }) &&
+               ps.some(function(s){ return suites.indexOf(s) >= 0; });
+      p.style.display = ok ? '' : 'none'; if (ok) { shown++; }
+    });
+    var count = document.getElementById('problems-shown');
+    if (count) { count.textContent = shown; }
+  }
+  document.querySelectorAll('.filters input').forEach(function(i){ i.addEventListener('change', apply); });
+  var all = document.getElementById('expand-all');
+  if (all) { all.addEventListener('click', function(){
+    var open = all.getAttribute('data-open') !== '1';
+    document.querySelectorAll('.problem').forEach(function(p){ p.open = open; });
+    all.setAttribute('data-open', open ? '1' : '0');
+    all.textContent = open ? 'Collapse all' : 'Expand all';
+  }); }
+})();
 """
 
 _TEST_VERDICT = {"passed": "pass", "failed": "fail", "skipped": "skip", "error": "error"}
@@ -59,15 +102,95 @@ def _kv(rows: Iterable[tuple[str, Any]]) -> str:
 
 
 def _banner(s: Mapping[str, Any]) -> str:
-    ok = s["verdict"] == "conformant"
-    failed_reqs = sum(t.get("fail", 0) + t.get("error", 0) for t in s["requirement_totals"].values())
+    verdict = s["verdict"]
+    css = {"conformant": "pass", "interrupted": "interrupted"}.get(verdict, "fail")
     totals = s["totals"]
+    problems = [p for p in s.get("problems") or () if not p.get("baselined")]
     detail = (f"{totals['passed']} passed, {totals['failed']} failed, {totals['skipped']} skipped, "
-              f"{totals['errors']} errors in {totals['tests']} tests; {failed_reqs} requirement result(s) failing")
+              f"{totals['errors']} errors in {totals['tests']} tests")
     if totals.get("known_failures"):
         detail += f"; {totals['known_failures']} known failure(s) excused by the baseline"
-    return (f'<div class="banner {"pass" if ok else "fail"}"><h1>{"CONFORMANT" if ok else "NON-CONFORMANT"}</h1>'
+    lead = ""
+    if problems:
+        failures = sum(p["count"] for p in problems)
+        lead = (f'<p class="lead">{len(problems)} distinct problem{"s" if len(problems) != 1 else ""} '
+                f"({failures} failure{'s' if failures != 1 else ''})</p>")
+    elif verdict == "conformant":
+        lead = '<p class="lead">No problem found</p>'
+    if verdict == "interrupted":
+        lead += "<p>The run was interrupted: these results cover only the tests that ran.</p>"
+    return (f'<div class="banner {css}" id="verdict"><h1>{_e(verdict.upper())}</h1>{lead}'
             f'<p>{_e(s["target"]["base_url"])} · API {_e(", ".join(s["api_versions"]))}</p><p>{_e(detail)}</p></div>')
+
+
+def _exchange_text(request: Any, response: Any) -> tuple[str | None, str | None]:
+    """Request and response of a failure as readable text (structured 1.1 or text 1.0)."""
+    import json
+
+    def body(value: Any) -> str:
+        if value is None:
+            return ""
+        return "\n\n" + (json.dumps(value, indent=2, ensure_ascii=False) if not isinstance(value, str) else value)
+
+    req_text = resp_text = None
+    if isinstance(request, Mapping):
+        headers = "\n".join(f"{k}: {v}" for k, v in (request.get("headers") or {}).items())
+        req_text = f"{request.get('method')} {request.get('url')}\n{headers}{body(request.get('body'))}"
+    elif request:
+        req_text = str(request)
+    if isinstance(response, Mapping):
+        headers = "\n".join(f"{k}: {v}" for k, v in (response.get("headers") or {}).items())
+        resp_text = f"{response.get('status')}\n{headers}{body(response.get('body'))}"
+    elif response:
+        resp_text = str(response)
+    return req_text, resp_text
+
+
+def _reference(ref: Mapping[str, Any] | None) -> str:
+    if not ref:
+        return ""
+    title = _e(ref.get("title"))
+    link = f'<a href="{_e(ref["url"])}">{title}</a>' if ref.get("url") else title
+    facts = f" · facts: {_e(ref['facts'])}" if ref.get("facts") else ""
+    return f'<span class="ref">{link}<span class="muted">{facts}</span></span>'
+
+
+def _problems(s: Mapping[str, Any]) -> str:
+    problems = s.get("problems") or []
+    if not problems:
+        return "<p>No problem found: every test that ran passed.</p>" if s["verdict"] != "non-conformant" else ""
+    versions, suites = versions_and_suites(problems)
+    boxes = "".join(f'<label><input type="checkbox" checked data-version="{_e(v)}"> {_e(v)}</label>'
+                    for v in versions)
+    boxes += "".join(f'<label><input type="checkbox" checked data-suite="{_e(x)}"> {_e(x)} suite</label>'
+                     for x in suites)
+    out = [f'<div class="filters" id="problem-filters"><strong>Show</strong> {boxes} '
+           f'<button type="button" id="expand-all">Expand all</button> '
+           f'<span class="muted"><span id="problems-shown">{len(problems)}</span> of {len(problems)} shown'
+           '</span></div>']
+    failures = {f["id"]: f for f in s["failures"]}
+    for p in problems:
+        req_text, resp_text = _exchange_text(p.get("request"), p.get("response"))
+        seen = p["count"]
+        listing = "".join(f'<li><a href="#failure-{_e(fid)}"><code>{_e(fid)}</code></a></li>' for fid in p["failures"])
+        first = failures.get(p["failures"][0]) if p["failures"] else None
+        out.append(
+            f'<details class="problem{" known" if p.get("baselined") else ""}" id="problem-{_e(p["id"])}" '
+            f'data-versions="{_e(" ".join(p["api_versions"]))}" data-suites="{_e(" ".join(p["suites"]))}">'
+            f'<summary><strong>{_e(p["id"])}</strong> <span class="stmt">{_e(p["statement"])}</span> '
+            f'<span class="meta">· {_e(p.get("requirement") or "no requirement id")} · seen {seen}× · '
+            f'{_e(", ".join(p["api_versions"]))} · {_e(", ".join(p["suites"]))}'
+            f'{" · known (baseline)" if p.get("baselined") else ""}</span></summary>'
+            f"<p>Breaks <strong>{_e(p.get('requirement') or '—')}</strong>"
+            f"{': ' + _e(p.get('requirement_title')) if p.get('requirement_title') else ''}<br>"
+            f"{_reference(p.get('reference'))}</p>"
+            + _pre("Reproduce (export REGISTER_API_TOKEN / REGISTER_API_SECOND_TOKEN first)", p.get("curl"), "curl")
+            + _pre("What went wrong (first failure)", (first or {}).get("message") or p.get("message"))
+            + "<details class='exchange'><summary>First request and response</summary>"
+            + _pre("Request", req_text) + _pre("Response", resp_text) + "</details>"
+            + f"<details><summary>{seen} failure(s) showed it</summary><ul class='tests'>{listing}</ul></details>"
+            + "</details>")
+    return "".join(out)
 
 
 def _run_info(s: Mapping[str, Any]) -> str:
@@ -117,15 +240,18 @@ def _failures(s: Mapping[str, Any]) -> str:
     for f in s["failures"]:
         known = f.get("baselined")
         reqs = ", ".join(f.get("failed_requirements") or f["requirements"]) or "no requirement id"
+        problem = f.get("problem")
+        link = f' · problem <a href="#problem-{_e(problem)}">{_e(problem)}</a>' if problem else ""
+        req_text, resp_text = _exchange_text(f.get("request"), f.get("response"))
         out.append(
             f'<div class="failure{" known" if known else ""}" id="failure-{_e(f["id"])}">'
             f'<h3>{_badge(_TEST_VERDICT.get(f["outcome"], f["outcome"]), known)} <code>{_e(f["id"])}</code></h3>'
-            f"<p>Requirement: <strong>{_e(reqs)}</strong> · API {_e(f['api_version'])}"
+            f"<p>Requirement: <strong>{_e(reqs)}</strong> · API {_e(f['api_version'])}{link}"
             f"{' · excused by the baseline' if known else ''}</p>"
             + _pre("What went wrong", f.get("message"))
-            + _pre("Request", f.get("request"))
-            + _pre("Response", f.get("response"))
-            + _pre("Reproduce (export REGISTER_API_TOKEN first)", f.get("curl"), "curl")
+            + _pre("Request", req_text)
+            + _pre("Response", resp_text)
+            + _pre("Reproduce (export REGISTER_API_TOKEN / REGISTER_API_SECOND_TOKEN first)", f.get("curl"), "curl")
             + (f"<details><summary>Full output</summary><pre>{_e(f['details'])}</pre></details>"
                if f.get("details") else "")
             + "</div>")
@@ -149,8 +275,11 @@ def _traceability(s: Mapping[str, Any]) -> str:
             elif res["verdict"] == "not-covered" and r.get("not_tested"):
                 listing = f'<span class="muted">not tested: {_e(r["not_tested"])}</span>'
             cells.append(f"<td>{_badge(res['verdict'], res.get('known_failure', False))}{listing}</td>")
+        refs = r.get("references") or {}
+        ref = refs.get(versions[0]) if versions else None
+        source = _reference(ref) if ref else f"<span class='muted'>{_e(r['source'])}</span>"
         rows.append(f"<tr><td><strong>{_e(r['id'])}</strong> <span class='muted'>{_e(r['level'])}</span><br>"
-                    f"{_e(r['title'])}<br><span class='muted'>{_e(r['source'])}</span></td>{''.join(cells)}</tr>")
+                    f"{_e(r['title'])}<br>{source}</td>{''.join(cells)}</tr>")
     return f'<table id="traceability"><tr><th>Requirement</th>{head}</tr>{"".join(rows)}</table>'
 
 
@@ -210,6 +339,25 @@ def _baseline(s: Mapping[str, Any]) -> str:
             f"<h3>Matched no test</h3><ul>{items(b['unmatched'])}</ul>")
 
 
+def _comparison(s: Mapping[str, Any]) -> str:
+    c = s.get("comparison")
+    if not c:
+        return ""
+
+    def items(rows: list[Mapping[str, Any]]) -> str:
+        return "".join(f"<li>{_e(r.get('statement') or r.get('key'))} <span class='muted'>"
+                       f"({_e(r.get('requirement') or '')}, seen {r.get('count', 0)}×)</span></li>" for r in rows) \
+            or "<li>none</li>"
+
+    changed = "".join(f"<li><code>{_e(r['id'])}</code> {_e(r['api_version'])}: {_e(r['before'])} → "
+                      f"{_e(r['after'])}</li>" for r in c["requirements_changed"]) or "<li>none</li>"
+    return (f"<h2 id='comparison'>Compared with the previous run</h2><p class='muted'>{_e(c['previous'])}</p>"
+            f"<h3>New problems ({len(c['new'])})</h3><ul>{items(c['new'])}</ul>"
+            f"<h3>Fixed problems ({len(c['fixed'])})</h3><ul>{items(c['fixed'])}</ul>"
+            f"<h3>Still failing ({len(c['still_failing'])})</h3><ul>{items(c['still_failing'])}</ul>"
+            f"<h3>Requirements whose verdict changed ({len(c['requirements_changed'])})</h3><ul>{changed}</ul>")
+
+
 def render_html(summary: Mapping[str, Any]) -> str:
     """The whole report page."""
     s = summary
@@ -219,6 +367,8 @@ def render_html(summary: Mapping[str, Any]) -> str:
         f"<title>Register API conformance: {_e(s['verdict'])} — {_e(s['target']['base_url'])}</title>"
         f"<style>{CSS}</style></head><body><main>"
         + _banner(s)
+        + f"<h2 id='problems'>Problems ({len(s.get('problems') or [])})</h2>" + _problems(s)
+        + _comparison(s)
         + "<h2>Run</h2>" + _run_info(s)
         + "<h2>Results by requirement</h2>" + _totals(s)
         + f"<h2>Failures ({len(s['failures'])})</h2>" + _failures(s)
@@ -229,5 +379,5 @@ def render_html(summary: Mapping[str, Any]) -> str:
         + _baseline(s)
         + f"<p class='muted'>summary.json format {_e(s['format_version'])} · generated by "
           f"register-conformance {_e(s['tool'].get('version'))}</p>"
-        + "</main></body></html>\n"
+        + f"</main><script>{FILTER_SCRIPT}</script></body></html>\n"
     )

@@ -19,7 +19,7 @@ NOT_COVERED, NOT_APPLICABLE = "not-covered", "not-applicable"
 VERDICTS = (*PRIORITY, NOT_COVERED, NOT_APPLICABLE)
 _FROM_TEST = {PASSED: "pass", FAILED: "fail", SKIPPED: "skip", ERROR: "error"}
 
-CONFORMANT, NON_CONFORMANT = "conformant", "non-conformant"
+CONFORMANT, NON_CONFORMANT, INTERRUPTED = "conformant", "non-conformant", "interrupted"
 
 
 def rollup(outcomes: Iterable[str]) -> str:

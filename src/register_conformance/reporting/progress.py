@@ -84,10 +84,34 @@ class Progress:
         self._write(text)
 
 
+def problem_lines(summary: Mapping[str, Any], limit: int = 10) -> list[str]:
+    """"N distinct problems" and one line per problem (statement, requirement, how often, a reproduction)."""
+    problems = [p for p in summary.get("problems") or () if not p.get("baselined")]
+    if not problems:
+        return []
+    failures = sum(p["count"] for p in problems)
+    lines = [f"{len(problems)} distinct problem{'s' if len(problems) != 1 else ''} "
+             f"({failures} failure{'s' if failures != 1 else ''}):"]
+    for p in problems[:limit]:
+        where = ", ".join([*p.get("api_versions", ()), *p.get("suites", ())])
+        lines.append(f"  {p['id']}  {p['statement']}  [{p.get('requirement') or 'no requirement id'}] "
+                     f"seen {p['count']}× ({where})")
+        if p.get("curl"):
+            lines.append(f"      {p['curl'][:300]}")
+    if len(problems) > limit:
+        lines.append(f"  … and {len(problems) - limit} more in the report")
+    return lines
+
+
 def summary_table(summary: Mapping[str, Any], report_dir: str) -> str:
-    """The closing table: requirement verdicts per version, totals, verdict and where the report is."""
+    """The closing summary: the distinct problems first, then requirement verdicts per version, totals,
+    the verdict and where the report is."""
     cols = ("pass", "fail", "error", "skip", "not-covered")
-    lines = ["", f"{'Requirements':<14}" + "".join(f"{c:>13}" for c in cols)]
+    lines = [""]
+    problems = problem_lines(summary)
+    if problems:
+        lines += [*problems, ""]
+    lines.append(f"{'Requirements':<14}" + "".join(f"{c:>13}" for c in cols))
     for version, totals in summary["requirement_totals"].items():
         lines.append(f"{version:<14}" + "".join(f"{totals.get(c, 0):>13}" for c in cols))
     t, r = summary["totals"], summary["requests"]
@@ -101,10 +125,16 @@ def summary_table(summary: Mapping[str, Any], report_dir: str) -> str:
         lines.append("Baseline entries that now pass (remove them): " + ", ".join(baseline["now_passing"]))
     if baseline and baseline["unmatched"]:
         lines.append("Baseline entries that matched no test: " + ", ".join(baseline["unmatched"]))
+    if summary.get("comparison"):
+        from register_conformance.reporting.compare import render_text
+
+        lines.append(render_text(summary["comparison"]))
     failing = sorted({rid for f in summary["failures"] if not f["baselined"]
                       for rid in f.get("failed_requirements") or f["requirements"]})
     verdict = summary["verdict"].upper()
-    if failing:
+    if summary["verdict"] == "interrupted":
+        verdict += " (the results cover the tests that ran before Ctrl-C)"
+    elif failing:
         verdict += f" (failed requirements: {', '.join(failing)})"
     elif summary["verdict"] != "conformant":
         verdict += " (failures in tests without a requirement id)"

@@ -13,8 +13,9 @@ from typing import Any
 
 from register_conformance.reporting import FORMAT_VERSION, SCHEMA_PATH, outcomes
 from register_conformance.reporting.baseline import Baseline
+from register_conformance.reporting.problems import build_problems
 from register_conformance.reporting.traffic import OperationMatcher, version_of
-from register_conformance.requirements import Requirement
+from register_conformance.requirements import Requirement, public_reference
 
 MAX_UNDOCUMENTED = 200
 _STAT_KEYS = ("requests", "retries", "rate_limit_waits", "rate_limit_wait_seconds", "throttle_waits",
@@ -39,7 +40,8 @@ def _tests(runs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 "resource": test.get("resource"),
                 "baselined": False,
             }
-            for key in ("reason", "message", "request", "response", "curl", "details", "failed_requirements"):
+            for key in ("reason", "message", "request", "response", "curl", "details", "failed_requirements",
+                        "signature"):
                 if test.get(key):
                     entry[key] = test[key]
             tests.append(entry)
@@ -69,7 +71,8 @@ def _requirements(tests: list[dict[str, Any]], runs: Sequence[Mapping[str, Any]]
     by_req: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for test in tests:
         for version in applies.get(test["run"], ()):
-            for rid in test["requirements"]:
+            # A failure may name a requirement its test does not cite (LC-SCHEMA inside any scenario).
+            for rid in dict.fromkeys([*test["requirements"], *(test.get("failed_requirements") or ())]):
                 by_req.setdefault((rid, version), []).append(test)
 
     def outcome_for(rid: str, test: dict[str, Any]) -> str:
@@ -92,7 +95,8 @@ def _requirements(tests: list[dict[str, Any]], runs: Sequence[Mapping[str, Any]]
             results[version] = {"verdict": verdict, "known_failure": known, "tests": [t["id"] for t in hits]}
             totals[version][verdict] += 1
         rows.append({"id": rid, "title": req.title, "level": req.level, "source": req.source, "area": req.area,
-                     "versions": list(req.versions), "not_tested": req.not_tested, "results": results})
+                     "versions": list(req.versions), "not_tested": req.not_tested, "results": results,
+                     "references": {v: public_reference(req.source, v) for v in versions}})
     return rows, totals
 
 
@@ -127,8 +131,13 @@ def _coverage(runs: Sequence[Mapping[str, Any]], versions: Sequence[str],
 
 
 def build_summary(meta: Mapping[str, Any], runs: Sequence[Mapping[str, Any]], catalogue: Mapping[str, Requirement],
-                  matchers: Mapping[str, OperationMatcher], baseline: Baseline | None = None) -> dict[str, Any]:
-    """The summary document. ``meta`` carries target, versions, schemas, tool, settings and times."""
+                  matchers: Mapping[str, OperationMatcher], baseline: Baseline | None = None, *,
+                  interrupted: bool = False) -> dict[str, Any]:
+    """The summary document. ``meta`` carries target, versions, schemas, tool, settings and times.
+
+    ``interrupted``: the run was stopped (Ctrl-C) before every test ran; the verdict says so whatever
+    the results of the tests that did run.
+    """
     versions = list(meta["api_versions"])
     tests = _tests(runs)
     baseline_section = baseline.apply(tests) if baseline else None
@@ -136,17 +145,25 @@ def build_summary(meta: Mapping[str, Any], runs: Sequence[Mapping[str, Any]], ca
     counted = Counter(t["outcome"] for t in tests)
     blocking = [t for t in tests if outcomes.counts_against(t["outcome"]) and not t["baselined"]]
     verdict = outcomes.NON_CONFORMANT if blocking else outcomes.CONFORMANT
+    if interrupted:
+        verdict = outcomes.INTERRUPTED
     failures = [
         {**{key: t.get(key) for key in ("id", "nodeid", "api_version", "suite", "outcome", "requirements",
-                                        "message", "request", "response", "curl", "details", "baselined")},
+                                        "message", "request", "response", "curl", "details", "baselined",
+                                        "signature")},
          "failed_requirements": t.get("failed_requirements") or list(t["requirements"])}
         for t in tests if outcomes.counts_against(t["outcome"])
     ]
+    titles = {rid: req.title for rid, req in catalogue.items()}
+    references = {rid: public_reference(req.source, versions[0]) for rid, req in catalogue.items()}
+    problems = build_problems(failures, matchers, titles, references)
+    for failure in failures:
+        failure.pop("signature", None)
     return {
         "format": "register-conformance-summary",
         "format_version": FORMAT_VERSION,
         "verdict": verdict,
-        "exit_code": 1 if blocking else 0,
+        "exit_code": 130 if interrupted else 1 if blocking else 0,
         "target": dict(meta["target"]),
         "api_versions": versions,
         "schemas": dict(meta["schemas"]),
@@ -172,9 +189,11 @@ def build_summary(meta: Mapping[str, Any], runs: Sequence[Mapping[str, Any]], ca
         ],
         "requirement_totals": requirement_totals,
         "requirements": requirements,
+        "problems": problems,
         "failures": failures,
         "tests": [{k: v for k, v in t.items()
-                   if k not in ("message", "request", "response", "curl", "details", "failed_requirements")}
+                   if k not in ("message", "request", "response", "curl", "details", "failed_requirements",
+                                "signature")}
                   for t in tests],
         "coverage": _coverage(runs, versions, matchers),
         "baseline": baseline_section,

@@ -1,10 +1,8 @@
 """Record every HTTP exchange of a run (method, path, status) and map paths to schema operations.
 
-Three taps feed one ``TrafficLog``: the harness's ``RateLimitTransport`` (all ``ApiClient``
-traffic), its ``ThrottledAdapter`` (the ``requests`` session Schemathesis sends through) and
-Schemathesis's global ``after_call`` hook (cases sent some other way; an exchange already seen by
-a harness tap is not counted twice). ``install``/``uninstall`` add and remove the taps, so an
-in-process pytest run leaves nothing behind.
+A ``TrafficLog`` is an exchange observer: the collector subscribes its ``observe`` to the run's
+``client.ExchangeObservers``, which every ``ApiClient`` and the ``requests`` session Schemathesis
+sends through (``loader.route_through`` routes *all* of its traffic there) call once per exchange.
 """
 
 from __future__ import annotations
@@ -50,16 +48,15 @@ class TrafficLog:
         self.current_test: str | None = None
         self.resources: dict[str, Counter[str]] = {}
         self._lock = threading.Lock()
-        self._last: tuple[str, str, int] | None = None
 
-    def record(self, method: str, url: str, status: int, *, source: str = "client") -> None:
+    def observe(self, response: Any) -> None:
+        """Exchange observer: an httpx or requests response (``client.ExchangeObservers``)."""
+        request = response.request
+        self.record(request.method or "GET", str(request.url), response.status_code)
+
+    def record(self, method: str, url: str, status: int) -> None:
         key = (method.upper(), api_path(url), int(status))
         with self._lock:
-            if source == "schemathesis" and self._last == key:
-                # The same exchange already seen by the harness transport: count it once.
-                self._last = None
-                return
-            self._last = key if source == "client" else None
             self.counts[key] += 1
             if self.current_test:
                 self.resources.setdefault(self.current_test, Counter())[resource_of(key[1])] += 1
@@ -70,84 +67,6 @@ class TrafficLog:
 
     def as_list(self) -> list[dict[str, Any]]:
         return [{"method": m, "path": p, "status": s, "count": n} for (m, p, s), n in sorted(self.counts.items())]
-
-
-# -- taps -----------------------------------------------------------------------------------------
-_ACTIVE: list[TrafficLog] = []
-_ORIGINAL: dict[str, Any] = {}
-
-
-def _transport_tap(original: Any) -> Any:
-    def handle_request(self: Any, request: Any) -> Any:
-        response = original(self, request)
-        for log in _ACTIVE:
-            log.record(request.method, str(request.url), response.status_code)
-        return response
-
-    handle_request.__wrapped__ = original  # type: ignore[attr-defined]
-    return handle_request
-
-
-def _adapter_tap(original: Any) -> Any:
-    def send(self: Any, request: Any, **kwargs: Any) -> Any:
-        response = original(self, request, **kwargs)
-        for log in _ACTIVE:
-            log.record(request.method or "GET", str(request.url), response.status_code)
-        return response
-
-    send.__wrapped__ = original  # type: ignore[attr-defined]
-    return send
-
-
-def _after_call(context: Any, case: Any, response: Any) -> None:
-    request = getattr(response, "request", None)
-    url = getattr(request, "url", None) or case.formatted_path
-    for log in _ACTIVE:
-        log.record(case.method, str(url), response.status_code, source="schemathesis")
-
-
-def _throttled_adapter() -> Any:
-    """The harness's ``requests`` adapter (Schemathesis traffic), if this harness version has one."""
-    from register_conformance import client
-
-    return getattr(client, "ThrottledAdapter", None)
-
-
-def install(log: TrafficLog) -> None:
-    """Start feeding ``log`` from the harness transport and Schemathesis."""
-    from register_conformance.client import RateLimitTransport
-
-    if not _ACTIVE:
-        _ORIGINAL["transport"] = RateLimitTransport.handle_request
-        RateLimitTransport.handle_request = _transport_tap(RateLimitTransport.handle_request)  # type: ignore[method-assign]
-        adapter = _throttled_adapter()
-        if adapter is not None:
-            _ORIGINAL["adapter"] = adapter.send
-            adapter.send = _adapter_tap(adapter.send)
-        try:
-            from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER
-
-            GLOBAL_HOOK_DISPATCHER.register_hook_with_name(_after_call, "after_call")
-            _ORIGINAL["schemathesis"] = GLOBAL_HOOK_DISPATCHER
-        except Exception:  # Schemathesis missing or changed: the client tap still works
-            _ORIGINAL.pop("schemathesis", None)
-    _ACTIVE.append(log)
-
-
-def uninstall(log: TrafficLog) -> None:
-    """Stop feeding ``log``; remove the taps when no log is left."""
-    from register_conformance.client import RateLimitTransport
-
-    if log in _ACTIVE:
-        _ACTIVE.remove(log)
-    if not _ACTIVE and "transport" in _ORIGINAL:
-        RateLimitTransport.handle_request = _ORIGINAL.pop("transport")  # type: ignore[method-assign]
-        adapter = _throttled_adapter()
-        if adapter is not None and "adapter" in _ORIGINAL:
-            adapter.send = _ORIGINAL.pop("adapter")
-        dispatcher = _ORIGINAL.pop("schemathesis", None)
-        if dispatcher is not None:
-            dispatcher.unregister(_after_call)
 
 
 # -- path templates (used by the parent with the official schema) ---------------------------------

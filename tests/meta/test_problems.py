@@ -1,0 +1,81 @@
+"""The report leads with root causes: injected sandbox defects → the right number of problems, and every
+failure carries a request and a curl line that reproduces its status when pasted into a shell.
+
+Each run selects only the tests citing the defects' requirement ids (``--requirement``) of the lifecycle
+suite, and writes the reports through the pytest route (``--reports DIR``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from register_sandbox.defects import BY_NAME
+
+from .harness import run_suites
+
+
+def _run(tmp_path: Path, defects: list[str], **kw) -> tuple[dict, object]:
+    ids = list(dict.fromkeys(i for name in defects for i in BY_NAME[name].requirement_ids))
+    reports = tmp_path / "reports"
+    run = run_suites(defect=defects[0], more_defects=defects[1:], version="v2026.1", suites=("lifecycle",),
+                     requirements=ids, profile="quick", timeout=300, reports=reports, **kw)
+    assert (reports / "summary.json").is_file(), run.output_tail
+    summary = json.loads((reports / "summary.json").read_text(encoding="utf-8"))
+    assert (reports / "report.html").is_file()
+    return summary, run
+
+
+def _explain(summary: dict) -> str:
+    return "\n".join(f"{p['id']} ×{p['count']}: {p['statement']}" for p in summary["problems"]) or "no problems"
+
+
+@pytest.mark.parametrize(("defect", "statement"), [
+    ("create-status-200", "POST /trainees answers 200; the facts require 201"),
+    ("defer-wrong-state", "POST /trainees/{trainee_id}/defer answers 200; the facts require 422"),
+    ("degree-grade-09-kept", "LC-DEG-MAPPING"),
+])
+def test_one_defect_leads_with_one_problem(tmp_path: Path, defect: str, statement: str) -> None:
+    """Whatever the kind of defect (a wrong status, a state-machine gap, a stored value), one root cause
+    leads the report as one problem, however many tests and steps saw it."""
+    summary, run = _run(tmp_path, [defect])
+    assert summary["verdict"] == "non-conformant", run.output_tail
+    assert len(summary["problems"]) == 1, _explain(summary)
+    problem = summary["problems"][0]
+    assert problem["statement"].startswith(statement), _explain(summary)
+    assert problem["count"] == len(summary["failures"]) >= 1
+    assert {f["problem"] for f in summary["failures"]} == {problem["id"]}
+
+
+def test_two_defects_of_different_kinds_lead_with_two_problems(tmp_path: Path) -> None:
+    summary, _ = _run(tmp_path, ["defer-wrong-state", "degree-grade-09-kept"])
+    statements = sorted(p["statement"] for p in summary["problems"])
+    assert len(statements) == 2, _explain(summary)
+    assert statements[0].startswith("LC-DEG-MAPPING")
+    assert statements[1].startswith("POST /trainees/{trainee_id}/defer answers 200; the facts require 422")
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+def test_every_failure_has_a_request_and_a_curl_that_reproduces_its_status(tmp_path: Path) -> None:
+    """401 and 404 bodies of the wrong shape: each failure's curl, pasted into a shell with the tokens
+    exported, gets the status the failure reports (own token, second token and deliberately wrong ones)."""
+    replayed: list[tuple[str, int, int]] = []
+
+    def replay(sandbox) -> None:
+        summary = json.loads((tmp_path / "reports" / "summary.json").read_text(encoding="utf-8"))
+        env = {**os.environ, "REGISTER_API_TOKEN": sandbox.token, "REGISTER_API_SECOND_TOKEN": sandbox.second_token}
+        for failure in summary["failures"]:
+            assert failure["request"] and failure["request"]["url"].startswith(sandbox.base_url), failure["id"]
+            assert failure["curl"] and sandbox.token not in failure["curl"], failure["id"]
+            line = f"{failure['curl']} -s -o /dev/null -w '%{{http_code}}'"
+            out = subprocess.run(["bash", "-c", line], env=env, capture_output=True, text=True, timeout=30)
+            replayed.append((failure["id"], failure["response"]["status"], int(out.stdout or 0)))
+
+    summary, run = _run(tmp_path, ["auth-401-wrong-body", "error-404-shape"], on_sandbox=replay)
+    assert summary["failures"], run.output_tail
+    assert replayed and all(expected == got for _, expected, got in replayed), replayed
