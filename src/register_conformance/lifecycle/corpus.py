@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from register_conformance.compat.renames import known_renames
-from register_conformance.lifecycle.data import CycleDates
+from register_conformance.cycle import CycleDates
 from register_conformance.requirements import get as requirement
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "data" / "corpus"
