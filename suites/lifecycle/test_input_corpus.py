@@ -227,7 +227,7 @@ class CorpusRun:
 @pytest.mark.requirement(*IDS)
 def test_input_corpus(lc, data, version, settings):
     """Valid variants are accepted and read back as documented; invalid boundaries are 422, never stored."""
-    run = CorpusRun(lc, data, version, getattr(settings, "school_urn", None))
+    run = CorpusRun(lc, data, version, settings.school_urn)
     for index, parts in enumerate(corpus.trainee_rows(version)):
         run.create_valid(index, parts)
     for part in corpus.cases("trainees", "valid", version):
