@@ -19,7 +19,7 @@ from register_sandbox import reference_data as ref
 from register_sandbox.defects import is_active
 from register_sandbox.lifecycle import messages as msg
 from register_sandbox.lifecycle.matrix import V2025, api_version
-from register_sandbox.lifecycle.params import blank
+from register_sandbox.values import blank
 
 #: Keys a client may send (POST and PUT/PATCH); anything else is dropped.
 PERMITTED: tuple[str, ...] = (

@@ -12,8 +12,8 @@ from typing import Any
 from register_sandbox import reference_data as ref
 from register_sandbox.lifecycle import messages as msg
 from register_sandbox.lifecycle.matrix import OK, OK_UNLESS_FUTURE, V2025, WITHDRAW, api_version, outcome
-from register_sandbox.lifecycle.params import blank
 from register_sandbox.timefmt import parse_iso_date
+from register_sandbox.values import blank
 
 # --- withdraw (§5) ---------------------------------------------------------------------------------
 
