@@ -251,7 +251,7 @@ def validate(cols: dict[str, Any], version: str, today: date) -> list[str]:
     """Full error messages for degree columns, in the service's declaration order."""
     errors: list[str] = []
     year = cols.get("graduation_year")
-    next_year = today.year + 1
+    next_year = today.year + (0 if is_active("input-graduation-year-next-refused") else 1)
     if blank(year):
         errors.append(msg.GRADUATION_YEAR_BLANK)
     else:

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from register_sandbox import reference_data as ref
+from register_sandbox.defects import is_active
 from register_sandbox.lifecycle import messages as msg
 from register_sandbox.values import blank, text
 
@@ -97,6 +98,8 @@ def address(cols: dict[str, Any]) -> str | None:
     if urn in NOT_APPLICABLE_URNS:
         return None
     parts = [f"URN {urn}"] if not blank(urn) else []
+    if is_active("input-urn-only-placement-no-address") and blank(cols.get("postcode")):
+        return None  # defect: the address is built only when there is a postcode
     if not blank(cols.get("postcode")):
         parts.append(str(cols["postcode"]))
     return ", ".join(parts) or None

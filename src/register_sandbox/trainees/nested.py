@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from register_sandbox.defects import is_active
 from register_sandbox.lifecycle.degrees import is_duplicate_degree, validate_new_degree
 from register_sandbox.lifecycle.placements import validate_new_placement
 
@@ -34,6 +35,9 @@ def degrees(items: list[dict[str, Any]], version: str, today: date) -> tuple[lis
     errors: list[str] = []
     for item in items:
         data, errs = validate_new_degree(_scalars(item, DEGREE_KEYS), version, today)
+        if is_active("input-nested-non-uk-country-lost"):
+            data["country"] = None  # defect: the nested path forgets the country mapping
+            data["_columns"]["country"] = None
         out.append(data)
         errors.extend(errs)
     duplicate = any(is_duplicate_degree(a, b) for i, a in enumerate(out) for b in out[i + 1:])

@@ -163,6 +163,9 @@ def names(t: Trainee) -> None:
             str(t.inp.get(key) or "").encode("ascii")
     if is_active("robust-long-value-500") and len(str(t.inp.get("provider_trainee_id") or "")) > 50:
         raise OverflowError("provider_trainee_id does not fit its column")
+    if is_active("input-provider-id-truncated-on-update") and not t.creating \
+            and isinstance(t.inp.get("provider_trainee_id"), str):
+        t.inp["provider_trainee_id"] = t.inp["provider_trainee_id"][:50]  # defect: silently cut to the column
     for key in ("first_names", "last_name", "middle_names"):
         if not is_active("valid-length-not-enforced"):
             t.max_len(key, 60)
@@ -181,7 +184,8 @@ def date_of_birth(t: Trainee) -> None:
         t.err("date_of_birth", "is invalid")
     elif t.dob > t.today:
         t.err("date_of_birth", "must be in the past")
-    elif t.dob > _years_ago(t.today, 16):
+    elif t.dob > _years_ago(t.today, 16) or (is_active("input-dob-16-boundary")
+                                             and t.dob == _years_ago(t.today, 16)):
         t.err("date_of_birth", "cannot be less than 16 years ago")
 
 
@@ -274,6 +278,10 @@ def study_mode(t: Trainee) -> None:
     if t.v2025 or t.route not in ("16", "17"):
         t.required("study_mode")
     t.study_mode = t.code("study_mode", "study_mode")
+    if is_active("input-part-time-study-mode-refused") and t.study_mode in ("31", "64"):
+        allowed = tuple(c for c in code_list("study_mode") if c not in ("31", "64"))  # defect: a stale list
+        t.err("study_mode", inclusion(t.inp.get("study_mode"), allowed))
+        t.study_mode = None
 
 
 def course_age_range(t: Trainee) -> None:
@@ -440,8 +448,13 @@ def training_partner(t: Trainee) -> None:
 def employing_school(t: Trainee) -> None:
     """A known school URN; the not-applicable URNs mean none."""
     urn = text(t.inp.get("employing_school_urn"))
+    if is_active("input-blank-school-urn-stored") and urn is not None and blank(urn):
+        t.school_urn = urn  # defect: the blank string is kept
+        return
     if blank(urn) or urn in NOT_APPLICABLE_URNS:
         return
+    if is_active("input-unknown-school-500"):
+        t.school_urn = ref.school(urn)["urn"]  # defect: TypeError when the school is unknown
     if ref.school(urn) is None:
         t.err("employing_school_id", f"is invalid. The URN '{urn}' does not match any known schools")
         return
@@ -456,7 +469,7 @@ def disabilities(t: Trainee) -> None:
         if m and not blank(value):
             raw[m.group(1)] = text(value) or ""
     ordered = [raw[k] for k in sorted(raw, key=int)]
-    if len(set(ordered)) != len(ordered):
+    if len(set(ordered)) != len(ordered) and (t.creating or not is_active("input-disability-duplicate-on-update")):
         t.err("disabilities", "contain duplicate values")
     mapped = [raw[k] for k in sorted(raw, key=int) if 1 <= int(k) <= 9 and ref.entry("disability", raw[k])]
     real = [c for c in mapped if c not in ("95", "98", "99")]
