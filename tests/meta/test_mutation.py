@@ -60,3 +60,6 @@ def test_defect_is_caught(name):
     assert not run.timed_out, _explain(run)
     assert run.exit_code == 1, _explain(run)
     assert run.detects(defect.requirement_ids), _explain(run)
+    if defect.family == "input-handling":  # the corpus names the broken case's own requirement, not just its test's
+        named = {i for t in run.failures for i in t.failed_requirements}
+        assert named & set(defect.requirement_ids), _explain(run)
