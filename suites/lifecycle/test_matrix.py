@@ -59,6 +59,14 @@ def _ids(items: list[dict], key: str) -> set[str]:
     return {item[key] for item in items}
 
 
+def _expect_children_readable(lc, tid: str, degree_id: str, placement_id: str, state: str) -> None:
+    """LC-READ-ANY-STATE: the trainee's degree and placement lists and items answer 200 in ``state``."""
+    with step("LC-READ-ANY-STATE", f"degrees and placements of a {state} trainee are readable"):
+        for response in (lc.degrees(tid), lc.placements(tid), lc.degree(tid, degree_id),
+                         lc.placement(tid, placement_id)):
+            expect_status(response, 200)
+
+
 @pytest.mark.requirement("LC-RECOMMEND-STATE", "LC-RECOMMEND-ACCUMULATE", "LC-REFUSED-NO-CHANGE")
 def test_recommend_without_trn(lc, data, dates, version):
     """Recommend a trainee without a TRN: 422 S-R, accumulated with the date and placement errors (L2, L17)."""
@@ -120,10 +128,7 @@ def test_recommended_trainee_refusals(lc, data, version):
     with step("LC-DEFER-STATE", "defer a recommended trainee: 422 S-D; nothing changes"):
         expect_unprocessable(lc.defer(tid), [DEFER_STATE])
         recommended = lc.expect_unchanged(recommended)
-    with step("LC-READ-ANY-STATE", "degrees and placements of a recommended trainee are readable"):
-        for response in (lc.degrees(tid), lc.placements(tid), lc.degree(tid, degree_id),
-                         lc.placement(tid, placement_id)):
-            expect_status(response, 200)
+    _expect_children_readable(lc, tid, degree_id, placement_id, "recommended")
 
     if version == "v2026.1":
         with step("LC-LOCK-V2026", "v2026.1: trainee, degree and placement writes answer 422 STE; nothing changes"):
@@ -166,10 +171,7 @@ def test_withdrawn_trainee_writes(lc, data, version):
     with step("LC-WITHDRAW-PRECEDENCE", "withdraw again: missing data → 422 param-missing, bad fields → STE"):
         expect_param_missing(lc.withdraw(tid, envelope={"data": {}}))
         expect_state_transition_error(lc.withdraw(tid, {"reasons": ["invalid_reason"]}))
-    with step("LC-READ-ANY-STATE", "degrees and placements of a withdrawn trainee are readable"):
-        for response in (lc.degrees(tid), lc.placements(tid), lc.degree(tid, degree_id),
-                         lc.placement(tid, placement_id)):
-            expect_status(response, 200)
+    _expect_children_readable(lc, tid, degree_id, placement_id, "withdrawn")
 
     if version == "v2026.1":
         with step("LC-LOCK-V2026", "v2026.1: every trainee/degree/placement write answers 422 STE"):
