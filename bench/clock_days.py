@@ -115,7 +115,8 @@ def run_day(day: date, args: argparse.Namespace, workdir: Path) -> dict:
         summary = json.loads(summary_file.read_text(encoding="utf-8"))
         result.update(verdict=summary.get("verdict"), run_started=summary.get("started"),
                       totals=summary.get("totals"),
-                      failures=[f.get("test") or f.get("nodeid") or str(f)[:200] for f in summary.get("failures", [])])
+                      not_passed={t.get("id"): t.get("outcome") for t in summary.get("tests", [])
+                                  if t.get("outcome") != "passed"})
     else:
         result.update(verdict="no summary", tail=(done.stderr or done.stdout)[-800:])
     result["seconds"] = round(time.monotonic() - started, 1)
@@ -161,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
             results.append(result)
             totals = result.get("totals") or {}
             print(f"{day.isoformat()}  {str(result.get('verdict')).upper():<16} exit {result['exit_code']}  "
-                  f"tests {totals}  clocks {'agree' if result['clocks_agree'] else 'DISAGREE'}  "
+                  f"tests {totals}  not passed {result.get('not_passed')}  "
+                  f"clocks {'agree' if result['clocks_agree'] else 'DISAGREE'}  "
                   f"probe {result.get('probe')}  {result['seconds']} s", flush=True)
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
