@@ -42,10 +42,15 @@ class CycleDates:
         return min(date(self.cycle_start.year, 9, 1), self.today)
 
     @property
-    def future_start(self) -> date | None:
-        """An ``itt_start_date`` after today inside the current cycle, if the cycle has room."""
-        candidate = self.today + timedelta(days=21)
-        return candidate if candidate <= self.cycle_end else None
+    def future_start(self) -> date:
+        """An ``itt_start_date`` three weeks after today: in the next cycle from 11 July on, so a test that
+        lists such a trainee names its cycle (``academic_cycle``, :meth:`cycle_of`)."""
+        return self.today + timedelta(days=21)
+
+    @staticmethod
+    def cycle_of(day: date) -> int:
+        """The start year of the academic cycle containing ``day`` (the index's ``academic_cycle``)."""
+        return CycleDates(day).cycle_start.year
 
     def end_for(self, start: date) -> date:
         """The ``itt_end_date`` closing the cycle that ``start`` falls in (31 July)."""

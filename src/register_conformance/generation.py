@@ -119,7 +119,7 @@ class Builder:
                 body[f"disability{i}"] = code
         elif rnd.random() < 0.2:
             body["disability1"] = "95"
-        if kind == "postgrad" and rnd.random() < 0.5:
+        if kind == "postgrad" and rnd.random() < 0.5 and self.dates.cycle_start.year in d["funded_cycles"]:
             funded = [f for f in d["funded"] if f[0] in kinds["postgrad"]]
             route, subject, fund, method = rnd.choice(funded)
             body.update({"training_route": route, s1: subject, "fund_code": fund, "funding_method": method})

@@ -57,44 +57,36 @@ def _years_ago(today: date, years: int) -> date:
         return today.replace(year=today.year - years, day=28)
 
 
-@dataclass
 class Trainee:
-    """One trainee input under validation: the input, the errors so far and the values parsed from it."""
+    """One trainee input under validation: the input, the errors so far and the values parsed from it.
 
-    inp: dict[str, Any]
-    version: str
-    today: date
-    creating: bool
-    existing_degrees: int
-    out: Outcome = field(default_factory=Outcome)
-    # values the rules parse, read by later rules and by ``to_data``
-    dob: date | None = None
-    sex: str | None = None
-    email: str | None = None
-    nationality: str | None = None
-    ethnicity: str | None = None
-    itt_start: date | None = None
-    itt_end: date | None = None
-    trainee_start: date | None = None
-    trainee_start_bad: bool = False
-    route: str | None = None
-    study_mode: str | None = None
-    age_range: str | None = None
-    ages: tuple[int, int] | None = None
-    subjects: list[str | None] = field(default_factory=lambda: [None, None, None])
-    itt_aim: str | None = None
-    qualification_aim: str | None = None
-    course_year: int | None = None
-    fund_code: str | None = None
-    funding_method: str | None = None
-    cycle: int = 0
-    initiative: str | None = None
-    additional_initiative: Any = None
-    iqts_country: str | None = None
-    partner: tuple[str, str] | None = None
-    school_urn: str | None = None
-    disclosure: str = "disability_not_provided"
-    disabilities_raw: dict[str, str] = field(default_factory=dict)
+    The rules fill the parsed values (codes as ``str``, dates as ``date``, ``None`` when absent or
+    invalid) for later rules and for ``to_data``."""
+
+    def __init__(self, inp: dict[str, Any], version: str, today: date, creating: bool,
+                 existing_degrees: int) -> None:
+        self.inp, self.version, self.today = inp, version, today
+        self.creating, self.existing_degrees = creating, existing_degrees
+        self.out = Outcome()
+        self.dob: date | None = None
+        self.itt_start: date | None = None
+        self.itt_end: date | None = None
+        self.trainee_start: date | None = None
+        self.trainee_start_bad = False
+        self.sex = self.email = self.nationality = self.ethnicity = None
+        self.route = self.study_mode = self.age_range = None
+        self.ages: tuple[int, int] | None = None
+        self.subjects: list[str | None] = [None, None, None]
+        self.itt_aim = self.qualification_aim = self.fund_code = self.funding_method = None
+        self.course_year: int | None = None
+        self.cycle = 0
+        self.initiative: str | None = None
+        self.additional_initiative: Any = None
+        self.iqts_country: str | None = None
+        self.partner: tuple[str, str] | None = None
+        self.school_urn: str | None = None
+        self.disclosure = "disability_not_provided"
+        self.disabilities_raw: dict[str, str] = {}
 
     @property
     def v2025(self) -> bool:
@@ -141,6 +133,10 @@ class Trainee:
         if value is not None and len(text(value) or "") > limit:
             self.err(key, f"is too long (maximum is {limit} characters)")
 
+    def required_date(self, key: str) -> date | None:
+        """A required date (``can't be blank``, then ``is invalid``): the parsed date or None."""
+        return self.date_field(key)[0] if self.required(key) else None
+
     def date_field(self, key: str) -> tuple[date | None, bool]:
         """(parsed date, present-but-invalid)."""
         value = self.inp.get(key)
@@ -175,9 +171,7 @@ def names(t: Trainee) -> None:
 
 def date_of_birth(t: Trainee) -> None:
     """Required; a date between 100 and 16 years ago."""
-    if not t.required("date_of_birth"):
-        return
-    t.dob, _bad = t.date_field("date_of_birth")
+    t.dob = t.required_date("date_of_birth")
     if t.dob is None:
         return
     if t.dob < _years_ago(t.today, 100):
@@ -219,17 +213,14 @@ def ethnicity(t: Trainee) -> None:
 
 def itt_start_date(t: Trainee) -> None:
     """Required date, at most one year ahead."""
-    if t.required("itt_start_date"):
-        t.itt_start, _ = t.date_field("itt_start_date")
-        if t.itt_start is not None and t.itt_start.year > t.today.year + 1:
-            t.err("itt_start_date", "must not be more than one year in the future")
+    t.itt_start = t.required_date("itt_start_date")
+    if t.itt_start is not None and t.itt_start.year > t.today.year + 1:
+        t.err("itt_start_date", "must not be more than one year in the future")
 
 
 def itt_end_date(t: Trainee) -> None:
     """Required date after itt_start_date; in v2026.1 within the next 5 / last 10 years."""
-    if not t.required("itt_end_date"):
-        return
-    t.itt_end, _ = t.date_field("itt_end_date")
+    t.itt_end = t.required_date("itt_end_date")
     if t.itt_end is None:
         return
     if not t.v2025:
