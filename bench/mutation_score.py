@@ -13,7 +13,7 @@ file has discrepancies), so a defect counts as detected when the run shows a fai
 check) that two clean runs did not show. Requests are counted from its VCR cassette.
 
     python bench/mutation_score.py [--profiles certify,quick,standard] [--defects a,b] [--jobs 2]
-        [--versions target|both] [--no-schemathesis] [--run-timeout 900] [--output PATH]
+        [--versions target|both] [--no-schemathesis] [--run-timeout 900] [--keyword EXPR] [--output PATH]
 
 ``--versions target`` (default) runs each defect against one API version (the one its meta-test
 uses, see tests/meta/targets.py) and the clean sandbox against both; ``both`` runs every defect
@@ -27,6 +27,7 @@ import concurrent.futures as cf
 import json
 import platform
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,12 +81,13 @@ def _plan(defect: str | None, versions_mode: str,
 
 
 def run_ours(defect: str | None, profile: str, versions_mode: str, timeout: float, seed: int,
-             suites: tuple[str, ...] = ("schema", "lifecycle")) -> Outcome:
+             suites: tuple[str, ...] = ("schema", "lifecycle"), keyword: str | None = None) -> Outcome:
     ids = BY_NAME[defect].requirement_ids if defect else ()
     detected = failed = False
     requests, seconds, runs = 0, 0.0, []
     for version, chosen in _plan(defect, versions_mode, suites):
-        run = run_suites(defect=defect, version=version, suites=chosen, profile=profile, timeout=timeout, seed=seed)
+        run = run_suites(defect=defect, version=version, suites=chosen, profile=profile, timeout=timeout, seed=seed,
+                         extra_args=("-k", keyword) if keyword else ())
         detected |= bool(ids) and run.detects(ids)
         failed |= run.exit_code != 0
         requests += run.requests
@@ -152,11 +154,23 @@ def summarise(outcomes: list[Outcome]) -> dict:
         "requests": requests,
         "requests_per_defect_run": round(requests / len(scored)) if scored else 0,
         "max_requests_per_defect_run": max((o.requests for o in scored), default=0),
+        "requests_per_version": _per_version(outcomes),
         "requests_per_detected_defect": round(requests / len(detected)) if detected else None,
         "families": {f: {"detected": d, "total": t} for f, (d, t) in sorted(families.items())},
         "missed": [o.defect for o in scored if not o.detected],
         "clean_failed": any(o.failed for o in outcomes if o.defect == "clean"),
     }
+
+
+def _per_version(outcomes: list[Outcome]) -> dict[str, dict[str, int]]:
+    """Max and median requests of one pytest run per API version (per-version suites, not compatibility)."""
+    counts: dict[str, list[int]] = defaultdict(list)
+    for o in outcomes:
+        for run in o.runs:
+            if "version" in run and run.get("suites") != ["compatibility"]:
+                counts[run["version"]].append(int(run["requests"]))
+    return {v: {"max": max(c), "median": round(statistics.median(c)), "runs": len(c)}
+            for v, c in sorted(counts.items())}
 
 
 def table(results: dict) -> str:
@@ -171,6 +185,13 @@ def table(results: dict) -> str:
         for t in tools:
             s = results["tools"][t]["summary"]
             row.append(f"{s['detected']}/{s['total']} ({s['score']:.0%})" if key == "score" else str(s[key]))
+        rows.append(tuple(row))
+    versions = sorted({v for t in tools for v in results["tools"][t]["summary"].get("requests_per_version", {})})
+    for version in versions:
+        row = [f"requests / run {version} (max/median)"]
+        for t in tools:
+            per = results["tools"][t]["summary"].get("requests_per_version", {}).get(version)
+            row.append(f"{per['max']}/{per['median']}" if per else "-")
         rows.append(tuple(row))
     for fam in families:
         row = [f"  {fam}"]
@@ -197,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--suites", default="schema,lifecycle",
                         help="per-version suites of our runs (default schema,lifecycle)")
+    parser.add_argument("--keyword", "-k", metavar="EXPR",
+                        help="pytest -k expression for our runs, e.g. 'not input_corpus' to measure without the corpus")
     parser.add_argument("--from-json", metavar="PATH", help="only print the table of an earlier result file")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "mutation_score.json"))
     args = parser.parse_args(argv)
@@ -205,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     suites = tuple(x.strip() for x in args.suites.split(",") if x.strip())
     label = "" if suites == ("schema", "lifecycle") else f"[{'+'.join(suites)}]"
+    label += f"[-k {args.keyword}]" if args.keyword else ""
     names = [n.strip() for n in args.defects.split(",")] if args.defects else [d.name for d in CATALOGUE]
     unknown = [n for n in names if n not in BY_NAME]
     if unknown:
@@ -221,7 +245,8 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.monotonic()
             jobs = [None, *names]
             outcomes = list(pool.map(
-                lambda d, p=prof: run_ours(d, p, args.versions, args.run_timeout, args.seed, suites), jobs))
+                lambda d, p=prof: run_ours(d, p, args.versions, args.run_timeout, args.seed, suites, args.keyword),
+                jobs))
             results["tools"][f"suite:{prof}{label}"] = {"summary": {**summarise(outcomes),
                                                              "elapsed": round(time.monotonic() - t0, 1)},
                                                  "outcomes": [asdict(o) for o in outcomes]}

@@ -202,10 +202,8 @@ class Binder:
     def repair_index_query(self, query: Any) -> dict[str, Any]:
         """Keep the generated filters but aim them at data that exists: the current cycle, a past
         ``since``, the first pages (core.md §7.1)."""
-        from register_conformance.generation import cycle_start
-
         out = dict(query or {})
-        start = cycle_start(self.builder.today)
+        start = self.builder.dates.cycle_start
         if "academic_cycle" in out and str(out["academic_cycle"]).strip()[:4] != str(start.year):
             out["academic_cycle"] = str(start.year)
         if "since" in out and str(out["since"])[:10] > self.builder.today.isoformat():

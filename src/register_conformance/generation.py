@@ -18,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from register_conformance.cycle import CycleDates, utc_today
+
 DATA_FILE = Path(__file__).parent / "data" / "generation.yaml"
 
 
@@ -28,23 +30,14 @@ def data() -> dict[str, Any]:
     return yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
 
 
-def cycle_start(today: date) -> date:
-    """1 August of the academic cycle containing ``today`` (core.md §13.1)."""
-    return date(today.year if today.month >= 8 else today.year - 1, 8, 1)
-
-
-def itt_start(today: date) -> date:
-    """A course start in the current cycle that is not in the future (withdraw needs that)."""
-    return max(cycle_start(today), min(date(cycle_start(today).year, 9, 1), today))
-
-
 class Builder:
     """Makes valid bodies for one API version; names and ids carry the run id."""
 
     def __init__(self, version: str, run_id: str, today: date | None = None) -> None:
         self.version = version
         self.run_id = re.sub(r"[^A-Za-z0-9]", "", run_id)[:12] or "run"
-        self.today = today or date.today()
+        self.today = today or utc_today()
+        self.dates = CycleDates(self.today)
         self._serial = 0
 
     # -- helpers ---------------------------------------------------------------------------------
@@ -91,7 +84,7 @@ class Builder:
         kinds = self.route_kinds()
         kind = kind or rnd.choice(sorted(kinds))
         route = rnd.choice(kinds[kind])
-        start = itt_start(self.today)
+        start = self.dates.started
         dob = self.today - timedelta(days=365 * rnd.randint(20, 55) + rnd.randint(0, 300))
         s1, s2, _s3 = self.subject_keys
         body: dict[str, Any] = {
@@ -126,7 +119,7 @@ class Builder:
                 body[f"disability{i}"] = code
         elif rnd.random() < 0.2:
             body["disability1"] = "95"
-        if kind == "postgrad" and rnd.random() < 0.5:
+        if kind == "postgrad" and rnd.random() < 0.5 and self.dates.cycle_start.year in d["funded_cycles"]:
             funded = [f for f in d["funded"] if f[0] in kinds["postgrad"]]
             route, subject, fund, method = rnd.choice(funded)
             body.update({"training_route": route, s1: subject, "fund_code": fund, "funding_method": method})

@@ -27,6 +27,9 @@ _LISTENING = re.compile(r"listening on (http://\S+)")
 class SandboxProcess:
     """A sandbox process owned by the caller (context manager)."""
 
+    #: A school the embedded sandbox knows (its fixture list, src/register_sandbox/data/reference/schools.json).
+    school_urn = "100001"
+
     def __init__(self, *, trn_delay: float = 1.0, award_delay: float | None = None, defect: str | None = None,
                  extra_args: Sequence[str] = (), db: str | Path | None = None, startup_timeout: float = 30.0,
                  log_path: str | Path | None = None) -> None:

@@ -116,6 +116,8 @@ _OPTIONS = {
     "trn_timeout": ("--trn-timeout", "seconds to wait for the target to assign a TRN (env REGISTER_TRN_TIMEOUT)"),
     "timeout": ("--request-timeout", "seconds per HTTP request (env REGISTER_TIMEOUT)"),
     "run_id": ("--run-id", "identifier put into created data (env REGISTER_RUN_ID; default random)"),
+    "school_urn": ("--school-urn", "URN of a school the target knows, for school-linked placements "
+                                   "(env REGISTER_SCHOOL_URN; without it those cases are left out)"),
 }
 
 

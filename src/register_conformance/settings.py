@@ -61,6 +61,7 @@ class Settings:
     trn_timeout: float = 30.0
     timeout: float = 30.0
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+    school_urn: str | None = None  # a school known to the target (school-linked placements of the input corpus)
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -91,6 +92,7 @@ SOURCES: dict[str, tuple[str, str]] = {
     "trn_timeout": ("REGISTER_TRN_TIMEOUT", "register_trn_timeout"),
     "timeout": ("REGISTER_TIMEOUT", "register_timeout"),
     "run_id": ("REGISTER_RUN_ID", ""),
+    "school_urn": ("REGISTER_SCHOOL_URN", "register_school_urn"),
 }
 
 
@@ -142,6 +144,10 @@ def build_settings(
     for name in ("token", "second_token", "openapi_dir", "sensitive_url", "run_id"):
         if name in raw:
             values[name] = str(raw[name]).strip()
+    if "school_urn" in raw:
+        if not re.fullmatch(r"[0-9]{6}", str(raw["school_urn"]).strip()):
+            raise UsageError(f"invalid school URN {raw['school_urn']!r}: expected 6 digits")
+        values["school_urn"] = str(raw["school_urn"]).strip()
     if "profile" in raw:
         if raw["profile"] not in PROFILES:
             raise UsageError(f"invalid profile {raw['profile']!r}: expected one of {', '.join(PROFILES)}")

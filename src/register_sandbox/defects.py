@@ -23,8 +23,8 @@ class Defect:
 
 CATALOGUE: tuple[Defect, ...] = (
     # Families: authentication, authorisation, versioning, status-codes, response-shapes, validation,
-    # state-machine, sub-resources, index, robustness, persistence. Requirement ids are those the
-    # suites cite; tests/meta checks that the suite fails on each defect with one of them.
+    # state-machine, sub-resources, index, robustness, persistence, input-handling. Requirement ids are
+    # those the suites cite; tests/meta checks that the suite fails on each defect with one of them.
     # --- authentication ---
     Defect("auth-lowercase-bearer-accepted", "authentication",
            "a lower-case 'bearer ' prefix is stripped and the token accepted", ("AUTH-BEARER", "AUTH-401")),
@@ -147,6 +147,34 @@ CATALOGUE: tuple[Defect, ...] = (
     Defect("persist-lost-on-restart", "persistence",
            "trainees are kept in a connection-local TEMP table: all lost when the sandbox restarts",
            ("PERSIST-RESTART",)),
+    # --- input handling: values real student-record systems send that the canonical trainee never holds ---
+    Defect("input-blank-school-urn-stored", "input-handling",
+           "a blank employing_school_urn is stored and echoed as \"\" instead of meaning no school (null)",
+           ("IN-OPTIONAL",)),
+    Defect("input-unknown-school-500", "input-handling",
+           "an unknown employing_school_urn answers 500 (the missing school record is dereferenced)",
+           ("IN-UNKNOWN-REFERENCE",)),
+    Defect("input-disability-duplicate-on-update", "input-handling",
+           "the duplicate-disabilityN check runs on create only: an update storing the same code twice is accepted",
+           ("IN-DISABILITY-DUPLICATES",)),
+    Defect("input-dob-16-boundary", "input-handling",
+           "a trainee born exactly 16 years ago is refused as 'cannot be less than 16 years ago' (>= instead of >)",
+           ("IN-DATE-BOUNDARIES",)),
+    Defect("input-part-time-study-mode-refused", "input-handling",
+           "the part-time study modes 31 and 64 are missing from the code list: refused as invalid reference data",
+           ("IN-CODE-LISTS",)),
+    Defect("input-nested-non-uk-country-lost", "input-handling",
+           "a non-UK degree sent in degrees_attributes on create is stored without its country",
+           ("IN-DEGREE-INPUTS",)),
+    Defect("input-provider-id-truncated-on-update", "input-handling",
+           "an update with a provider_trainee_id over 50 characters stores its first 50 instead of answering 422",
+           ("IN-LENGTHS",)),
+    Defect("input-graduation-year-next-refused", "input-handling",
+           "a degree graduating next year is refused (the upper bound is this year, not next year)",
+           ("IN-DATE-BOUNDARIES",)),
+    Defect("input-urn-only-placement-no-address", "input-handling",
+           "a placement with a URN and no postcode gets address null instead of 'URN <urn>'",
+           ("IN-PLACEMENT-INPUTS",)),
 )
 
 BY_NAME: dict[str, Defect] = {d.name: d for d in CATALOGUE}

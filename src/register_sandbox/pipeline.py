@@ -18,6 +18,7 @@ from register_sandbox.auth import Authenticator
 from register_sandbox.bodies import MalformedJSON, filter_permitted, is_form_type, is_json_type, parse_form, parse_json
 from register_sandbox.config import LATEST_VERSION, SandboxConfig
 from register_sandbox.defects import is_active
+from register_sandbox.lifecycle.matrix import write_locked
 from register_sandbox.responses import (
     ApiError,
     JSONResponse,
@@ -32,7 +33,6 @@ from register_sandbox.store import Provider, Store, TraineeRow
 
 VERSION_PATTERN = re.compile(r"^v[.0-9]+(-pre|-rc)?$")
 API_PATH = re.compile(r"^/api/(v[.0-9]+(?:-pre|-rc)?)(?:/.*)?$")
-LOCKED_STATES = frozenset({"recommended_for_award", "withdrawn", "awarded"})
 _NO_BODY = object()
 
 
@@ -71,11 +71,6 @@ class RequestContext:
         self.requested_version = requested
         self.provider: Provider = Provider(0, "", "")
         self._body: Any = _NO_BODY
-
-    @property
-    def is_v2025(self) -> bool:
-        """True for v2025.0 (and its -rc alias)."""
-        return self.version == "v2025.0"
 
     @property
     def enhanced_errors(self) -> bool:
@@ -145,8 +140,8 @@ class RequestContext:
         return JSONResponse({"data": trainee_object(self.store, fresh, self.version, self.provider)}, status)
 
     def assert_writable(self, row: TraineeRow) -> None:
-        """v2026.1 state lock: 422 StateTransitionError in recommended_for_award/withdrawn/awarded."""
-        if self.version != "v2025.0" and row.state in LOCKED_STATES:
+        """The v2026.1 write lock (``lifecycle.matrix``): 422 StateTransitionError in the complete states."""
+        if write_locked(row.state, self.version):
             raise ApiError(state_transition_error())
 
 

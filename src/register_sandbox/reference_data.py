@@ -180,11 +180,6 @@ def withdrawal_reason_codes(trigger: str | None) -> list[str]:
     return list(reasons["provider" if trigger == "provider" else "trainee"])
 
 
-def withdrawal_reason_label(code: str) -> str | None:
-    """Display label of a withdrawal reason code."""
-    return _withdrawal()["display_names"].get(code)
-
-
 # --- error message --------------------------------------------------------------------------------
 
 

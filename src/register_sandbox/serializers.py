@@ -134,16 +134,6 @@ class TraineeSerializer:
         return build_trainee(row, provider.ukprn, version, self.store.list_degrees(row.pk),
                              self.store.list_placements(row.pk), self.store.current_withdrawal(row.pk))
 
-    def as_bytes(self, row: TraineeRow, provider: Provider, version: str) -> bytes:
-        """The trainee object as JSON bytes (cached by rev)."""
-        key = (row.pk, version)
-        hit = self._cache.get(key)
-        if hit is not None and hit[0] == row.rev:
-            return hit[1]
-        encoded = encode(self.as_dict(row, provider, version))
-        self._remember(key, row.rev, encoded)
-        return encoded
-
     def many_as_bytes(self, keys: list[tuple[int, int]], provider: Provider, version: str) -> list[bytes]:
         """Serialize a page given ``(pk, rev)`` keys; misses are loaded and their children fetched in
         three queries."""

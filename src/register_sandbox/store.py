@@ -23,6 +23,7 @@ from datetime import date, datetime
 from typing import Any
 
 from register_sandbox.defects import is_active
+from register_sandbox.lifecycle import state_machine
 from register_sandbox.timefmt import cycle_start_year, midnight_ms, ts_ms
 
 SLUG_ALPHABET = string.ascii_lowercase + string.digits
@@ -396,22 +397,29 @@ class Store:
                 data = json.loads(raw)
                 if trn_due is not None and trn_due <= stamp:
                     when = datetime.fromtimestamp(trn_due, now.tzinfo)
-                    trn = trn or f"{2_000_000 + pk:07d}"
-                    if state in ("submitted_for_trn", "trn_received"):  # trn_received! keeps deferred/withdrawn
-                        state = "trn_received"
                     trn_due = None
-                    self._conn.execute(
-                        "UPDATE trainees SET trn=?, state=?, updated_at=?, rev=rev+1, trn_due_at=NULL WHERE pk=?",
-                        (trn, state, ts_ms(when), pk))
+                    try:  # the TRS job: Trainee#trn_received! (keeps deferred/withdrawn, stores a first TRN)
+                        changes = state_machine.trn_received({"state": state, "trn": trn}, f"{2_000_000 + pk:07d}")
+                    except state_machine.TransitionNotAllowed:  # the job fails: nothing changes
+                        self._conn.execute("UPDATE trainees SET trn_due_at=NULL WHERE pk=?", (pk,))
+                    else:
+                        trn, state = changes.get("trn", trn), changes.get("state", state)
+                        self._conn.execute(
+                            "UPDATE trainees SET trn=?, state=?, updated_at=?, rev=rev+1, trn_due_at=NULL "
+                            "WHERE pk=?", (trn, state, ts_ms(when), pk))
                 if award_due is not None and award_due <= stamp:
                     when = datetime.fromtimestamp(award_due, now.tzinfo)
-                    if state == "recommended_for_award" and data.get("outcome_date"):
-                        state = "awarded"
-                        data["awarded_at"] = midnight_ms(data["outcome_date"])
+                    award_due = None
+                    outcome = data.get("outcome_date")
+                    try:  # the TRS job: Trainee#award_qts!(awarded_at)
+                        changes = state_machine.award({"state": state}, outcome and midnight_ms(outcome))
+                    except (state_machine.TransitionNotAllowed, ValueError):  # the job fails: nothing changes
+                        pass
+                    else:
+                        state, data["awarded_at"] = changes["state"], changes["awarded_at"]
                         self._conn.execute(
                             "UPDATE trainees SET state=?, data=?, updated_at=?, rev=rev+1 WHERE pk=?",
                             (state, json.dumps(data), ts_ms(when), pk))
-                    award_due = None
                     self._conn.execute("UPDATE trainees SET award_due_at=NULL WHERE pk=?", (pk,))
                 nxt = min((d for d in (trn_due, award_due) if d is not None), default=None)
                 self._conn.execute("UPDATE trainees SET next_due_at=? WHERE pk=?", (nxt, pk))

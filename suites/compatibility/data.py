@@ -1,15 +1,20 @@
 """Valid trainee data for both versions and the v2025.0 ⇔ v2026.1 field-name mapping (core.md §16).
 
-Our own copy of the facts: the current cycle is 2026/27, so ``itt_start_date`` 2026-09-01 has
-started (withdrawal allowed) and funding ``fund_code`` "2" / ``funding_method`` "6" is valid for any
-route. Every trainee gets a unique last name, email and HESA id from the run id and a tag, so the
-duplicate check (core.md §14) never fires between tests or runs.
+Our own copy of the facts. Dates derive from today's academic cycle (``register_conformance.cycle``),
+so the data never expires: ``itt_start_date`` is 1 September of the current cycle or today if earlier
+(started, so withdrawal is allowed), ``itt_end_date`` the 31 July that closes the cycle, and the
+withdrawal and defer dates are today (never before the start, lifecycle.md §5–§6). Funding
+``fund_code`` "2" / ``funding_method`` "6" is valid for any route. Every trainee gets a unique last
+name, email and HESA id from the run id and a tag, so the duplicate check (core.md §14) never fires
+between tests or runs.
 """
 
 from __future__ import annotations
 
 import hashlib
 from typing import Any
+
+from register_conformance.cycle import CycleDates, utc_today
 
 V2025 = "v2025.0"
 V2026 = "v2026.1"
@@ -34,10 +39,11 @@ STATE_TRANSITION_BODY = {"errors": [{"error": "StateTransitionError", "message":
                                      "current state"}]}
 WITHDRAWABLE = frozenset({"submitted_for_trn", "trn_received", "deferred"})
 
-ITT_START = "2026-09-01"
-ITT_END = "2027-07-31"
-WITHDRAWAL_DATE = "2026-11-02"
-DEFER_DATE = "2026-11-03"
+_DATES = CycleDates(utc_today())
+ITT_START = _DATES.started.isoformat()
+ITT_END = _DATES.end_for(_DATES.started).isoformat()
+WITHDRAWAL_DATE = _DATES.today.isoformat()
+DEFER_DATE = _DATES.today.isoformat()
 
 
 def hesa_id(run_id: str, tag: str) -> str:

@@ -14,9 +14,10 @@ from collections.abc import Iterator
 import pytest
 
 from register_conformance.client import ApiClient, RequestStats
+from register_conformance.cycle import CycleDates
 from register_conformance.lifecycle import schema_check
 from register_conformance.lifecycle.cleanup import Cleanup
-from register_conformance.lifecycle.data import CycleDates, TraineeData
+from register_conformance.lifecycle.data import TraineeData
 from register_conformance.lifecycle.steps import Lifecycle
 from register_conformance.settings import Settings
 

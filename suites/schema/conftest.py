@@ -7,7 +7,6 @@ gives generated cases real ids and valid bodies, and ``schema_run`` that sends, 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 import requests
@@ -35,7 +34,7 @@ def schema(pytestconfig: pytest.Config, settings: Settings):
 @pytest.fixture(scope="session")
 def binder(api: ApiClient, settings: Settings) -> Iterator[Binder]:
     """Real resources of provider A for generated cases (created lazily, named with the run id)."""
-    b = Binder(api, Builder(settings.api_version, settings.run_id, date.today()), seed=settings.seed,
+    b = Binder(api, Builder(settings.api_version, settings.run_id), seed=settings.seed,
                trn_wait=min(settings.trn_timeout, 5.0))
     # Each successful recommendation uses up a trainee that already has its TRN (assigned asynchronously).
     b.warm_up(recommend_spares=min(2 * profile(settings.profile).max_examples, 10))

@@ -8,7 +8,8 @@ from datetime import date
 import jsonschema
 import pytest
 
-from register_conformance.generation import Builder, cycle_start, itt_start
+from register_conformance.cycle import CycleDates
+from register_conformance.generation import Builder
 from register_conformance.overlay import load_overlaid
 from register_conformance.schema_checks import NegativePolicy
 
@@ -26,10 +27,24 @@ def _validator(root, ref: str):
 
 
 def test_cycle_dates() -> None:
-    assert cycle_start(TODAY) == date(2026, 8, 1)
-    assert cycle_start(date(2027, 3, 1)) == date(2026, 8, 1)
-    assert itt_start(TODAY) == date(2026, 9, 1)
-    assert itt_start(date(2026, 8, 10)) == date(2026, 8, 10)  # never in the future
+    assert CycleDates(TODAY).cycle_start == date(2026, 8, 1)
+    assert CycleDates(date(2027, 3, 1)).cycle_start == date(2026, 8, 1)
+    assert CycleDates(TODAY).started == date(2026, 9, 1)
+    assert CycleDates(date(2026, 8, 10)).started == date(2026, 8, 10)  # never in the future
+
+
+@pytest.mark.parametrize(("today", "start", "end"), [
+    (date(2027, 7, 31), date(2026, 9, 1), date(2027, 7, 31)),   # last day of a cycle
+    (date(2027, 8, 1), date(2027, 8, 1), date(2028, 7, 31)),    # first day of the next
+    (date(2026, 12, 31), date(2026, 9, 1), date(2027, 7, 31)),  # last day of a year
+    (date(2028, 2, 29), date(2027, 9, 1), date(2028, 7, 31)),   # leap day
+])
+def test_cycle_dates_around_boundaries(today: date, start: date, end: date) -> None:
+    dates = CycleDates(today)
+    assert (dates.started, dates.end_for(dates.started), dates.cycle_end) == (start, end, end)
+    assert dates.cycle_start <= dates.started <= today
+    assert dates.future_start > today and dates.cycle_of(dates.future_start) in (dates.cycle_start.year,
+                                                                                  dates.cycle_start.year + 1)
 
 
 def test_trainees_are_schema_valid_and_follow_cross_field_rules(version_root) -> None:

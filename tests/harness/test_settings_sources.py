@@ -73,3 +73,10 @@ def test_rate_limit_forms() -> None:
     assert build_settings({"rate_limit": "off"}).rate_limit is None
     with pytest.raises(UsageError, match="N/SECONDS"):
         build_settings({"rate_limit": "fast"})
+
+
+def test_school_urn_is_six_digits() -> None:
+    assert build_settings({}, {"REGISTER_SCHOOL_URN": " 100001 "}).school_urn == "100001"
+    assert build_settings({}).school_urn is None
+    with pytest.raises(UsageError, match="invalid school URN"):
+        build_settings({"school_urn": "12345"})

@@ -102,7 +102,7 @@ def run_suites(*, defect: str | None, version: str = "v2026.1", suites: Sequence
         sandbox_args = [arg for name in more_defects for arg in ("--defect", name)]
         with SandboxProcess(defect=defect, trn_delay=trn_delay, extra_args=sandbox_args) as sandbox:
             env = {**os.environ, "REGISTER_API_TOKEN": sandbox.token,
-                   "REGISTER_API_SECOND_TOKEN": sandbox.second_token}
+                   "REGISTER_API_SECOND_TOKEN": sandbox.second_token, "REGISTER_SCHOOL_URN": sandbox.school_urn}
             for name in ("REGISTER_BASE_URL", "REGISTER_PROFILE", "REGISTER_API_VERSION", "PYTEST_ADDOPTS",
                          "PYTEST_XDIST_WORKER", "PYTEST_XDIST_TESTRUNUID", "PYTEST_XDIST_WORKER_COUNT"):
                 env.pop(name, None)

@@ -2,7 +2,8 @@
 
 The run selects the tests citing the defect's requirement ids (``--requirement``), so only
 ``suites`` and ``version`` are chosen here: the lifecycle suite when a hand-written test checks the
-rule (seconds), the schema suite only when the generated cases are the check. Every catalogue
+rule (seconds), the schema suite only when the generated cases are the check; ``profile`` is the
+profile of that run (``certify`` for the input-handling defects, which the certify profile must catch). Every catalogue
 defect needs an entry (a test enforces it); the persistence-on-restart defect is checked by
 ``test_persistence.py`` instead (a black-box suite cannot restart its target).
 """
@@ -20,6 +21,11 @@ COMPAT = ("compatibility",)
 class Target:
     suites: tuple[str, ...] = LIFECYCLE
     version: str = "v2026.1"
+    profile: str = "quick"
+
+
+#: Input-handling defects are caught by the input corpus, which certify runs (suites/lifecycle/test_input_corpus.py).
+CERTIFY = Target(profile="certify")
 
 
 #: Checked by a dedicated restart test, not by a suite run.
@@ -69,4 +75,13 @@ TARGETS: dict[str, Target] = {
     "robust-long-value-500": Target(),
     "robust-malformed-json-500": Target(),
     "persist-update-not-committed": Target(),
+    "input-blank-school-urn-stored": CERTIFY,
+    "input-unknown-school-500": CERTIFY,
+    "input-disability-duplicate-on-update": CERTIFY,
+    "input-dob-16-boundary": CERTIFY,
+    "input-part-time-study-mode-refused": CERTIFY,
+    "input-nested-non-uk-country-lost": CERTIFY,
+    "input-provider-id-truncated-on-update": CERTIFY,
+    "input-graduation-year-next-refused": CERTIFY,
+    "input-urn-only-placement-no-address": CERTIFY,
 }

@@ -45,3 +45,12 @@ def test_certify_leaves_fuzzing_out_unless_asked(tmp_path: Path) -> None:
     assert plan_suites(None, tmp_path, "standard") == ["schema", "lifecycle", "compatibility"]
     assert plan_suites(None, tmp_path, "certify") == ["lifecycle", "compatibility"]
     assert plan_suites(["schema"], tmp_path, "certify") == ["schema"]
+
+
+def test_school_urn_reaches_every_process(tmp_path: Path) -> None:
+    settings = build_settings({"base_url": "http://127.0.0.1:9", "school_urn": "123456"})
+    runs = plan_runs(["lifecycle"], ["v2025.0", "v2026.1"], settings, tmp_path, tmp_path / "suites")
+    assert {_option(r.command(None), "--school-urn") for r in runs} == {"123456"}
+    plain = plan_runs(["lifecycle"], ["v2026.1"], build_settings({"base_url": "http://127.0.0.1:9"}), tmp_path,
+                      tmp_path / "suites")
+    assert "--school-urn" not in plain[0].command(None)

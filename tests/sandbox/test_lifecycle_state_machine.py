@@ -147,3 +147,43 @@ def test_precedence_table() -> None:
         assert len(set(steps)) == len(steps), endpoint
         assert ("state_lock" in steps) == (version == "v2026.1" and endpoint.split(".")[0] in
                                            ("degrees", "placements")), endpoint
+
+
+def test_matrix_and_precedence_mismatches_fail() -> None:
+    """The import-time checks refuse a table that disagrees with the state machine or with the other table."""
+    matrix.check_matrix()
+    matrix.check_precedence()
+    deferrable = {**matrix.MATRIX, (matrix.DEFER, "v2026.1"): {**matrix.MATRIX[(matrix.DEFER, "v2026.1")],
+                                                                "deferred": matrix.OK}}
+    with pytest.raises(ValueError, match="disagrees with event defer"):
+        matrix.check_matrix(deferrable)
+    unlocked = {**matrix.MATRIX, (matrix.DEGREE_WRITE, "v2026.1"): dict.fromkeys(sm.STATES, matrix.OK)}
+    with pytest.raises(ValueError, match="write lock"):
+        matrix.check_matrix(unlocked)
+    no_lock = {**matrix.PRECEDENCE, ("degrees.create", "v2026.1"): ("trainee", "data", "duplicate", "validation")}
+    with pytest.raises(ValueError, match="state_lock disagrees with the matrix"):
+        matrix.check_precedence(no_lock)
+    typo = {**matrix.PRECEDENCE, ("defer", "v2025.0"): ("data", "trainee", "validaton", "defer_state")}
+    with pytest.raises(ValueError, match="unknown or repeated"):
+        matrix.check_precedence(typo)
+
+
+def test_flow_class_must_match_precedence() -> None:
+    """A check the table never runs (or a step without a check) fails where the flow class is declared."""
+    from register_sandbox.lifecycle.flow import checks_for
+    from register_sandbox.lifecycle.guards import Guards
+
+    class Defer(Guards):
+        def checks(self) -> dict:
+            return {**super().checks(), "data": None, "validation": None, "defer_state": None}
+
+    assert checks_for("defer")(Defer).endpoints == frozenset({"defer"})
+
+    class Extra(Defer):
+        def checks(self) -> dict:
+            return {**super().checks(), "state_lock": None}
+
+    with pytest.raises(ValueError, match=r"never run by PRECEDENCE \['state_lock'\]"):
+        checks_for("defer")(Extra)
+    with pytest.raises(ValueError, match=r"\['defer_state'\], steps without a check \['withdraw_state'\]"):
+        checks_for("withdraw")(Defer)

@@ -60,6 +60,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--compare", metavar="PREVIOUS",
                         help="a previous run's reports folder or summary.json: add new / fixed / still-failing "
                              "problems and changed requirement verdicts to the report")
+    parser.add_argument("--school-urn", help="URN of a school the target knows, for the input corpus's "
+                                             "school-linked placements (env REGISTER_SCHOOL_URN)")
     parser.add_argument("--suites-dir", help=argparse.SUPPRESS)  # another suites folder (used by our own tests)
 
 
@@ -95,7 +97,7 @@ def _settings(args: argparse.Namespace, embedded: bool) -> Settings:
     cli: dict[str, Any] = {
         "base_url": args.base_url, "profile": args.profile, "seed": args.seed, "rate_limit": args.rate_limit,
         "allow_production": args.allow_production, "token": args.token, "second_token": args.second_token,
-        "openapi_dir": args.openapi_dir,
+        "openapi_dir": args.openapi_dir, "school_urn": args.school_urn,
     }
     env = dict(os.environ)
     if embedded:
@@ -143,7 +145,8 @@ def _target(settings: Settings, logs: Path, progress: Progress) -> Iterator[Sett
     progress.message("Starting the embedded sandbox (temporary database, two providers)…")
     with SandboxProcess(trn_delay=SANDBOX_TRN_DELAY, log_path=logs / "sandbox.log") as sandbox:
         progress.message(f"Sandbox listening on {sandbox.base_url}")
-        yield settings.replace(base_url=sandbox.base_url, token=sandbox.token, second_token=sandbox.second_token)
+        yield settings.replace(base_url=sandbox.base_url, token=sandbox.token, second_token=sandbox.second_token,
+                               school_urn=settings.school_urn or sandbox.school_urn)
 
 
 def _preflight(settings: Settings, versions: list[str]) -> None:
@@ -179,6 +182,8 @@ def _options(settings: Settings, version: str, index: int) -> list[str]:
         opts += ["--openapi-dir", settings.openapi_dir]
     if settings.allow_production:
         opts.append("--allow-production")
+    if settings.school_urn:
+        opts += ["--school-urn", settings.school_urn]
     return opts
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from register_conformance.lifecycle.data import utc_today
+from register_conformance.cycle import utc_today
 from register_conformance.lifecycle.facts import LOCKED_STATES, WITHDRAWABLE_STATES, WITHDRAWN
 
 

@@ -10,48 +10,13 @@ from __future__ import annotations
 import itertools
 import random
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
+from register_conformance.cycle import CycleDates, utc_today
 from register_conformance.lifecycle.facts import ROUTES, withdraw_date_key
 
 _COUNTER = itertools.count(1)
-
-
-@dataclass(frozen=True)
-class CycleDates:
-    """Dates relative to today in the current academic cycle (1 Aug – 31 Jul, core.md §13.1)."""
-
-    today: date
-
-    @property
-    def cycle_start(self) -> date:
-        year = self.today.year if self.today.month >= 8 else self.today.year - 1
-        return date(year, 8, 1)
-
-    @property
-    def cycle_end(self) -> date:
-        return date(self.cycle_start.year + 1, 7, 31)
-
-    @property
-    def started(self) -> date:
-        """An ``itt_start_date`` that has passed: 1 September of the cycle, or today if earlier."""
-        return min(date(self.cycle_start.year, 9, 1), self.today)
-
-    @property
-    def future_start(self) -> date | None:
-        """An ``itt_start_date`` after today inside the current cycle, if the cycle has room."""
-        candidate = self.today + timedelta(days=21)
-        return candidate if candidate <= self.cycle_end else None
-
-    def end_for(self, start: date) -> date:
-        return date(start.year + 1, 7, 31) if start.month >= 8 else date(start.year, 7, 31)
-
-
-def utc_today() -> date:
-    """Today in UTC: the service's time zone (core.md §2.7)."""
-    return datetime.now(UTC).date()
 
 
 def unique_suffix(run_id: str) -> str:
@@ -74,8 +39,6 @@ class TraineeData:
         info = ROUTES[route]
         suffix = unique_suffix(self.run_id)
         start = self.dates.started if started else self.dates.future_start
-        if start is None:
-            raise ValueError("no future start date left in the current academic cycle")
         born = date(1985, 1, 1) + timedelta(days=random.randrange(0, 5000))
         subject, age_range = ("100510", "13920") if info.early_years else ("100346", "13918")
         body: dict[str, Any] = {

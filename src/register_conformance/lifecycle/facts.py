@@ -1,6 +1,7 @@
 """What the facts pin about the trainee lifecycle (lifecycle.md §0.1, §1, §2, §3–§7; core.md §7, §16).
 
 Exact wire texts are kept byte for byte (note the U+2019 apostrophe in the state-transition message).
+Step titles abbreviate the three state refusals as STE, S-D and S-R: ``ABBREVIATIONS`` says what each is.
 """
 
 from __future__ import annotations
@@ -53,6 +54,14 @@ QTS_DATE_BEFORE_START = "qts_standards_met_date must be after itt_start_date"
 DEGREE_REQUIRED = "degree_id must be completed before qts_standards_met_date"
 RECOMMEND_STATE = "state must be selected as trn_received"
 RECOMMEND_PATHS = ("recommend-for-qts", "update-qts-or-eyts-status")
+
+#: The abbreviations of lifecycle.md §2.2 that step titles and test docstrings use for the three refusals.
+ABBREVIATIONS: dict[str, str] = {
+    "STE": f"422 StateTransitionError: {STATE_TRANSITION_MESSAGE} (the only error; nothing changes)",
+    "S-D": f"422 UnprocessableEntity `{DEFER_STATE}` (defer refused by state, only once the defer fields are valid)",
+    "S-R": f"422 UnprocessableEntity `{RECOMMEND_STATE}` (recommend refused by state, accumulated with the "
+           "date, degree and placement errors)",
+}
 
 
 def placements_minimum(minimum: int, route_name: str) -> str:

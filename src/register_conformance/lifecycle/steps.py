@@ -186,14 +186,18 @@ class Lifecycle:
     def wait_for_trn(self, trainee_id: str, timeout: float | None = None) -> dict[str, Any]:
         """Poll GET until the trainee is ``trn_received``; skip (not fail) when the target is too slow.
 
-        The poll interval scales with the timeout (1/30 of it, 0.25–10 s), so a hosted target with
-        a minutes-long TRN job is polled about 30 times, within the rate limit.
+        The first read comes after one interval (a TRN is never there the moment a trainee is
+        created); the interval starts at 1/30 of the timeout (0.25–10 s) and grows by half each
+        time up to 1/6 of it, so a hosted target with a minutes-long TRN job is polled about ten
+        times, not thirty, within the rate limit.
         """
         __tracebackhide__ = True
         timeout = self.trn_timeout if timeout is None else timeout
         interval = min(10.0, max(0.25, timeout / 30))
+        longest = max(interval, timeout / 6)
         deadline = time.monotonic() + timeout
         while True:
+            self.sleep(min(interval, max(0.0, deadline - time.monotonic())))
             body = self.trainee(trainee_id)
             if body.get("state") == TRN_RECEIVED and body.get("trn"):
                 return body
@@ -203,7 +207,7 @@ class Lifecycle:
             if time.monotonic() >= deadline:
                 pytest.skip(f"target did not assign a TRN within {timeout:g}s (trainee {trainee_id}); "
                             "raise --trn-timeout for a hosted environment")
-            self.sleep(interval)
+            interval = min(longest, interval * 1.5)
 
     # -- index -------------------------------------------------------------------------------------
     def index(self, **params: Any) -> httpx.Response:

@@ -19,7 +19,7 @@ from register_sandbox import reference_data as ref
 from register_sandbox.defects import is_active
 from register_sandbox.lifecycle import messages as msg
 from register_sandbox.lifecycle.matrix import V2025, api_version
-from register_sandbox.lifecycle.params import blank
+from register_sandbox.values import blank
 
 #: Keys a client may send (POST and PUT/PATCH); anything else is dropped.
 PERMITTED: tuple[str, ...] = (
@@ -251,7 +251,7 @@ def validate(cols: dict[str, Any], version: str, today: date) -> list[str]:
     """Full error messages for degree columns, in the service's declaration order."""
     errors: list[str] = []
     year = cols.get("graduation_year")
-    next_year = today.year + 1
+    next_year = today.year + (0 if is_active("input-graduation-year-next-refused") else 1)
     if blank(year):
         errors.append(msg.GRADUATION_YEAR_BLANK)
     else:

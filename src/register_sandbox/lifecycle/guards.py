@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from register_sandbox.defects import is_active
-from register_sandbox.lifecycle.matrix import write_locked
-from register_sandbox.responses import ApiError, state_transition_error
 
 
 class Guards:
-    """Per-request state for :func:`register_sandbox.lifecycle.flow.run_checks`."""
+    """Per-request state for :func:`register_sandbox.lifecycle.flow.run_checks`; subclasses add their checks
+    and are declared with :func:`register_sandbox.lifecycle.flow.checks_for`."""
 
     def __init__(self, ctx: Any) -> None:
         self.ctx = ctx
@@ -23,12 +22,11 @@ class Guards:
             self.trainee = self.ctx.load_trainee()
 
     def state_lock(self) -> None:
-        """v2026.1: STE for degree/placement writes in recommended_for_award/withdrawn/awarded."""
+        """The v2026.1 write lock (``RequestContext.assert_writable``) for degree/placement writes."""
         if is_active("writelock-missing-v2026"):
             return
-        if write_locked(self.trainee.state, self.ctx.version):
-            raise ApiError(state_transition_error())
+        self.ctx.assert_writable(self.trainee)
 
     def checks(self) -> dict[str, Any]:
         """The named checks this object provides (subclasses add theirs)."""
-        return {"trainee": self.load_trainee, "state_lock": self.state_lock}
+        return {"trainee": self.load_trainee}

@@ -1,8 +1,11 @@
 """Operation × state outcomes (lifecycle.md §2.2) and check precedence (§2.3), as data.
 
-``MATRIX`` is the §2.2 table transcribed row by row; :func:`outcome` reads it. ``PRECEDENCE`` lists,
-per endpoint and version, the named checks in the order the service runs them; the route handlers
-run exactly these steps in this order (see ``routes/_pipeline``), so tests can iterate both tables.
+``MATRIX`` is the §2.2 table transcribed row by row; :func:`outcome` reads it, and every rule about
+which state allows what asks it (the v2026.1 write lock, the states you may withdraw, defer or
+recommend from). ``PRECEDENCE`` lists, per endpoint and version, the named checks in the order the
+service runs them; the route handlers run exactly these steps in this order (``lifecycle/flow.py``),
+so tests can iterate both tables. Both tables are checked at import against the state machine and
+against each other: a mismatch fails at import, not inside a request.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ WITHDRAW: Final = "withdraw"
 DEFER: Final = "defer"
 RECOMMEND: Final = "recommend"
 OPERATIONS: tuple[str, ...] = (READ, UPDATE_TRAINEE, DEGREE_WRITE, PLACEMENT_WRITE, WITHDRAW, DEFER, RECOMMEND)
+#: The writes the v2026.1 lock refuses in the complete states (one row shape, ``_LOCKED``).
+WRITE_OPERATIONS: tuple[str, ...] = (UPDATE_TRAINEE, DEGREE_WRITE, PLACEMENT_WRITE)
 
 _ALL = dict.fromkeys(STATES, OK)
 _LOCKED = {s: (STE if s in WRITE_LOCKED_STATES else OK) for s in STATES}
@@ -67,10 +72,6 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
 #: The state-machine event each state-changing operation fires.
 OPERATION_EVENTS: dict[str, str] = {WITHDRAW: "withdraw", DEFER: "defer", RECOMMEND: "recommend_for_award"}
 
-#: The state each successful state-changing operation leads to.
-TARGET_STATES: dict[str, str] = {op: EVENTS[event].target for op, event in OPERATION_EVENTS.items()}
-
-
 def api_version(version: str) -> str:
     """Normalise a path version (``v2025.0-rc`` is rewritten to ``v2025.0``)."""
     return V2025 if version.startswith("v2025.0") else version
@@ -81,21 +82,37 @@ def outcome(operation: str, state: str, version: str) -> str:
     return MATRIX[(operation, api_version(version))][state]
 
 
+def allowed(operation: str, state: str, version: str) -> bool:
+    """True if the §2.2 outcome lets ``operation`` go ahead in ``state`` (``ok``, or ``ok-fut`` before the
+    start-date check)."""
+    return outcome(operation, state, version) in (OK, OK_UNLESS_FUTURE)
+
+
 def write_locked(state: str, version: str) -> bool:
-    """True if ``version`` refuses trainee/degree/placement writes in ``state`` (only v2025.0 is exempt)."""
-    return api_version(version) != V2025 and state in WRITE_LOCKED_STATES
+    """True if ``version`` refuses trainee/degree/placement writes in ``state`` (the v2026.1 lock)."""
+    return outcome(UPDATE_TRAINEE, state, version) == STE
 
 
-def _check_consistency() -> None:
-    """The matrix agrees with the state machine: allowed sources are exactly the event sources."""
+def check_matrix(table: dict[tuple[str, str], dict[str, str]] = MATRIX) -> None:
+    """The matrix is complete and agrees with the state machine: the states an operation is allowed
+    from are exactly its event's sources; the write rows lock exactly ``WRITE_LOCKED_STATES`` in v2026.1
+    and nothing in v2025.0."""
+    for key in ((op, v) for op in OPERATIONS for v in VERSIONS):
+        if key not in table or set(table[key]) != set(STATES):
+            raise ValueError(f"matrix row {key} missing or not covering every state")
     for op, event in OPERATION_EVENTS.items():
         for version in VERSIONS:
-            allowed = {s for s, o in MATRIX[(op, version)].items() if o in (OK, OK_UNLESS_FUTURE)}
-            if allowed != set(EVENTS[event].sources) - {"draft"}:
+            sources = {s for s, o in table[(op, version)].items() if o in (OK, OK_UNLESS_FUTURE)}
+            if sources != set(EVENTS[event].sources) - {"draft"}:
                 raise ValueError(f"matrix row {op}/{version} disagrees with event {event}")
+    for op in WRITE_OPERATIONS:
+        for version, locked in ((V2025, frozenset()), (V2026, WRITE_LOCKED_STATES)):
+            refused = {s for s, o in table[(op, version)].items() if o != OK}
+            if refused != locked or any(o not in (OK, STE) for o in table[(op, version)].values()):
+                raise ValueError(f"matrix row {op}/{version} disagrees with the write lock {sorted(locked)}")
 
 
-_check_consistency()
+check_matrix()
 
 # --- check precedence (§2.3) -----------------------------------------------------------------------
 
@@ -137,6 +154,42 @@ PRECEDENCE: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 
+#: Every step name a ``PRECEDENCE`` entry may use.
+STEPS: frozenset[str] = frozenset({TRAINEE_404, STATE_LOCK, DATA_422, DEGREE_404, PLACEMENT_404, DUPLICATE_409,
+                                   VALIDATION_422, WITHDRAW_STATE, DEFER_STATE, RECOMMEND_ALL})
+
+#: endpoint → the §2.2 operation it performs, and the step that refuses it in a state the matrix refuses.
+ENDPOINT_OPERATIONS: dict[str, tuple[str, str]] = {
+    **{f"degrees.{action}": (DEGREE_WRITE, STATE_LOCK) for action in ("create", "update", "destroy")},
+    **{f"placements.{action}": (PLACEMENT_WRITE, STATE_LOCK) for action in ("create", "update", "destroy")},
+    "withdraw": (WITHDRAW, WITHDRAW_STATE),
+    "defer": (DEFER, DEFER_STATE),
+    "recommend": (RECOMMEND, RECOMMEND_ALL),
+}
+
+
 def precedence(endpoint: str, version: str) -> tuple[str, ...]:
     """The ordered checks for ``endpoint`` under ``version``."""
     return PRECEDENCE[(endpoint, api_version(version))]
+
+
+def endpoint_steps(*endpoints: str) -> frozenset[str]:
+    """Every step ``PRECEDENCE`` runs for these endpoints in any version."""
+    return frozenset(step for e in endpoints for v in VERSIONS for step in PRECEDENCE[(e, v)])
+
+
+def check_precedence(table: dict[tuple[str, str], tuple[str, ...]] = PRECEDENCE) -> None:
+    """Every endpoint has an order per version, of known steps, each once; the step that refuses by
+    state is there exactly when the matrix refuses the endpoint's operation in some state."""
+    if set(table) != {(e, v) for e in ENDPOINT_OPERATIONS for v in VERSIONS}:
+        raise ValueError("PRECEDENCE and ENDPOINT_OPERATIONS name different endpoints/versions")
+    for (endpoint, version), steps in table.items():
+        if not set(steps) <= STEPS or len(set(steps)) != len(steps):
+            raise ValueError(f"PRECEDENCE {endpoint}/{version} has unknown or repeated steps: {steps}")
+        operation, state_step = ENDPOINT_OPERATIONS[endpoint]
+        refuses = any(o not in (OK, OK_UNLESS_FUTURE) for o in MATRIX[(operation, version)].values())
+        if refuses != (state_step in steps):
+            raise ValueError(f"PRECEDENCE {endpoint}/{version}: step {state_step} disagrees with the matrix")
+
+
+check_precedence()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-STATE_TRANSITION = "It’s not possible to perform this action while the trainee is in its current state"
+from register_sandbox.lifecycle.state_machine import EVENTS
+
 PARAM_MISSING = "Param is missing or the value is empty or invalid: data"
 TRAINEE_NOT_FOUND = "Trainee(s) not found"
 DEGREE_NOT_FOUND = "Degree(s) not found"
@@ -42,7 +43,7 @@ SAFEGUARDING_BLANK = "safeguarding_concern_reasons Enter the concerns"
 DEFER_DATE_BLANK = "defer_date can't be blank"
 DEFER_DATE_INVALID = "defer_date is invalid"
 DEFER_REASON_TOO_LONG = "defer_reason is too long (maximum is 500 characters)"
-DEFER_STATE = "state is invalid must be one of [submitted_for_trn, trn_received]"
+DEFER_STATE = f"state is invalid must be one of [{', '.join(EVENTS['defer'].sources)}]"
 
 # recommend
 QTS_DATE_BLANK = (
@@ -53,4 +54,4 @@ QTS_DATE_FUTURE = "qts_standards_met_date must not be in the future"
 QTS_DATE_BEFORE_START = "qts_standards_met_date must be after itt_start_date"
 DEGREE_REQUIRED = "degree_id must be completed before qts_standards_met_date"
 PLACEMENTS_MINIMUM = "placements must be at least {minimum} for the {route} training route"
-RECOMMEND_STATE = "state must be selected as trn_received"
+RECOMMEND_STATE = f"state must be selected as {' or '.join(EVENTS['recommend_for_award'].sources)}"

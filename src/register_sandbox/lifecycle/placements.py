@@ -11,8 +11,9 @@ import re
 from typing import Any
 
 from register_sandbox import reference_data as ref
+from register_sandbox.defects import is_active
 from register_sandbox.lifecycle import messages as msg
-from register_sandbox.lifecycle.params import blank
+from register_sandbox.values import blank, text
 
 #: Keys accepted by PUT/PATCH (POST permits more but keeps only these).
 PERMITTED: tuple[str, ...] = ("urn", "name", "postcode")
@@ -39,17 +40,8 @@ def valid_postcode(value: str) -> bool:
     return bool(_POSTCODE.match(value.strip()))
 
 
-def _text(value: Any) -> Any:
-    """Scalars are stored as strings (the columns are strings); None stays None."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def _school_for(urn: Any) -> dict[str, Any] | None:
-    urn = _text(urn)
+    urn = text(urn)
     if blank(urn) or urn in NOT_APPLICABLE_URNS:
         return None
     return ref.school(urn)
@@ -61,9 +53,9 @@ def map_input(body: dict[str, Any]) -> dict[str, Any]:
     if school is not None:
         return {"urn": None, "name": None, "postcode": None, "school_urn": school["urn"]}
     return {
-        "urn": _text(body.get("urn")),
-        "name": _text(body.get("name")),
-        "postcode": _text(body.get("postcode")),
+        "urn": text(body.get("urn")),
+        "name": text(body.get("name")),
+        "postcode": text(body.get("postcode")),
         "school_urn": None,
     }
 
@@ -74,7 +66,7 @@ def merge_update(stored: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]
             "school_urn": None}
     for key in PERMITTED:
         if key in body:
-            cols[key] = _text(body[key])
+            cols[key] = text(body[key])
     school = _school_for(cols["urn"]) if "urn" in body else None
     if school is not None:
         return {"urn": None, "name": None, "postcode": None, "school_urn": school["urn"]}
@@ -106,6 +98,8 @@ def address(cols: dict[str, Any]) -> str | None:
     if urn in NOT_APPLICABLE_URNS:
         return None
     parts = [f"URN {urn}"] if not blank(urn) else []
+    if is_active("input-urn-only-placement-no-address") and blank(cols.get("postcode")):
+        return None  # defect: the address is built only when there is a postcode
     if not blank(cols.get("postcode")):
         parts.append(str(cols["postcode"]))
     return ", ".join(parts) or None

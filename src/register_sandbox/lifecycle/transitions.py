@@ -11,9 +11,10 @@ from typing import Any
 
 from register_sandbox import reference_data as ref
 from register_sandbox.lifecycle import messages as msg
-from register_sandbox.lifecycle.matrix import OK, OK_UNLESS_FUTURE, V2025, WITHDRAW, api_version, outcome
-from register_sandbox.lifecycle.params import blank
+from register_sandbox.lifecycle.matrix import V2025, WITHDRAW, allowed, api_version
+from register_sandbox.lifecycle.state_machine import can
 from register_sandbox.timefmt import parse_iso_date
+from register_sandbox.values import blank
 
 # --- withdraw (§5) ---------------------------------------------------------------------------------
 
@@ -40,8 +41,7 @@ def withdraw_permitted(version: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def withdraw_allowed(state: str, itt_start_date: date | None, commencement_status: str | None,
                      today: date, version: str) -> bool:
     """§5.2 preconditions: state allows it, course has started, commencement status not 'not started'."""
-    result = outcome(WITHDRAW, state, version)
-    if result not in (OK, OK_UNLESS_FUTURE):
+    if not allowed(WITHDRAW, state, version):
         return False
     if itt_start_date is not None and itt_start_date > today:
         return False
@@ -136,7 +136,6 @@ def withdrawal_fields(record: dict[str, Any] | None, version: str) -> dict[str, 
 
 DEFER_PERMITTED: tuple[str, ...] = ("defer_date", "defer_reason")
 MAX_DEFER_REASON_LENGTH = 500
-DEFER_STATES: tuple[str, ...] = ("submitted_for_trn", "trn_received")
 
 
 def validate_defer_fields(data: dict[str, Any]) -> list[str]:
@@ -209,6 +208,6 @@ def validate_recommend(data: dict[str, Any], *, state: str, itt_start_date: date
         errors.append(msg.DEGREE_REQUIRED)
     if minimum and placement_count < minimum:
         errors.append(msg.PLACEMENTS_MINIMUM.format(minimum=minimum, route=route))
-    if state != "trn_received":
+    if not can("recommend_for_award", state):
         errors.append(msg.RECOMMEND_STATE)
     return errors

@@ -10,7 +10,7 @@ from starlette.routing import Route
 from register_sandbox.defects import is_active
 from register_sandbox.lifecycle import degrees as rules
 from register_sandbox.lifecycle import messages as msg
-from register_sandbox.lifecycle.flow import run_checks
+from register_sandbox.lifecycle.flow import checks_for, run_checks
 from register_sandbox.lifecycle.guards import Guards
 from register_sandbox.pipeline import RequestContext, endpoint
 from register_sandbox.responses import ApiError, conflict, json_response, not_found, unprocessable
@@ -19,6 +19,7 @@ from register_sandbox.serializers import degree_object, trainee_object
 BASE = "/api/{version}/trainees/{trainee_id}/degrees"
 
 
+@checks_for("degrees.create", "degrees.update", "degrees.destroy")
 class _DegreeWrite(Guards):
     """Checks shared by create and update; ``cols`` is the candidate degree's columns."""
 
@@ -50,7 +51,7 @@ class _DegreeWrite(Guards):
             raise ApiError(unprocessable(errors))
 
     def checks(self) -> dict[str, Any]:
-        return {**super().checks(), "degree": self.find_degree, "data": self.read_data,
+        return {**super().checks(), "state_lock": self.state_lock, "degree": self.find_degree, "data": self.read_data,
                 "duplicate": self.duplicates, "validation": self.validate}
 
 

@@ -10,7 +10,7 @@ from starlette.routing import Route
 from register_sandbox.defects import is_active
 from register_sandbox.lifecycle import messages as msg
 from register_sandbox.lifecycle import placements as rules
-from register_sandbox.lifecycle.flow import run_checks
+from register_sandbox.lifecycle.flow import checks_for, run_checks
 from register_sandbox.lifecycle.guards import Guards
 from register_sandbox.lifecycle.matrix import api_version
 from register_sandbox.pipeline import RequestContext, endpoint
@@ -20,6 +20,7 @@ from register_sandbox.serializers import placement_object, trainee_object
 BASE = "/api/{version}/trainees/{trainee_id}/placements"
 
 
+@checks_for("placements.create", "placements.update", "placements.destroy")
 class _PlacementWrite(Guards):
     cols: dict[str, Any]
     placement: Any = None
@@ -44,8 +45,8 @@ class _PlacementWrite(Guards):
             raise ApiError(unprocessable(errors))
 
     def checks(self) -> dict[str, Any]:
-        return {**super().checks(), "placement": self.find_placement, "data": self.read_data,
-                "validation": self.validate}
+        return {**super().checks(), "state_lock": self.state_lock, "placement": self.find_placement,
+                "data": self.read_data, "validation": self.validate}
 
 
 @endpoint

@@ -11,9 +11,9 @@ from starlette.routing import Route
 from register_sandbox.defects import is_active
 from register_sandbox.lifecycle import messages as msg
 from register_sandbox.lifecycle import transitions as rules
-from register_sandbox.lifecycle.flow import run_checks
+from register_sandbox.lifecycle.flow import checks_for, run_checks
 from register_sandbox.lifecycle.guards import Guards
-from register_sandbox.lifecycle.state_machine import apply
+from register_sandbox.lifecycle.state_machine import apply, can
 from register_sandbox.pipeline import RequestContext, endpoint
 from register_sandbox.responses import ApiError, json_response, state_transition_error, unprocessable
 from register_sandbox.serializers import trainee_object
@@ -30,6 +30,7 @@ def _ok(ctx: RequestContext, trainee: Any, status: int = 200) -> Response:
     return json_response({"data": trainee_object(ctx.store, trainee, ctx.version, ctx.provider)}, status=status)
 
 
+@checks_for("withdraw")
 class _Withdraw(Guards):
     async def read_data(self) -> None:
         scalars, arrays = rules.withdraw_permitted(self.ctx.version)
@@ -72,6 +73,7 @@ async def withdraw(ctx: RequestContext) -> Response:
     return _ok(ctx, trainee)
 
 
+@checks_for("defer")
 class _Defer(Guards):
     async def read_data(self) -> None:
         self.data = await self.ctx.data(rules.DEFER_PERMITTED)
@@ -82,10 +84,8 @@ class _Defer(Guards):
             raise ApiError(unprocessable(errors))
 
     def check_state(self) -> None:
-        allowed = rules.DEFER_STATES
-        if is_active("defer-wrong-state"):
-            allowed = (*allowed, "deferred")
-        if self.trainee.state not in allowed:
+        state = self.trainee.state
+        if not can("defer", state) and not (state == "deferred" and is_active("defer-wrong-state")):
             raise ApiError(unprocessable([msg.DEFER_STATE]))
 
     def checks(self) -> dict[str, Any]:
@@ -106,6 +106,7 @@ async def defer(ctx: RequestContext) -> Response:
     return _ok(ctx, trainee)
 
 
+@checks_for("recommend")
 class _Recommend(Guards):
     async def read_data(self) -> None:
         self.data = await self.ctx.data(rules.RECOMMEND_PERMITTED)

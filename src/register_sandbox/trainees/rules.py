@@ -1,4 +1,4 @@
-"""Small shared helpers for trainee validation: blank checks, text coercion, code lists, email."""
+"""Facts and small helpers of trainee validation: route/subject constants, code lists, inclusion messages, email."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 
 from register_sandbox import reference_data as ref
+from register_sandbox.values import text
 
 EARLY_YEARS_ROUTES = frozenset({"17", "18", "19", "20"})
 UNDERGRAD_ROUTES = frozenset({"11", "09", "18", "14"})
@@ -16,20 +17,6 @@ PRIMARY_SUBJECT = "100511"
 EARLY_YEARS_SUBJECT = "100510"
 EARLY_YEARS_AGE_RANGE = "13920"
 NOT_PROVIDED_ETHNICITY = "997"
-
-
-def blank(value: Any) -> bool:
-    """Rails ``blank?``: None, empty or whitespace-only strings."""
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def text(value: Any) -> str | None:
-    """Ruby ``to_s``-style coercion of a JSON scalar."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 @cache
