@@ -60,6 +60,9 @@ def serve(config: SandboxConfig) -> int:
     uv_config = uvicorn.Config(
         app, http="httptools", loop="uvloop", lifespan="off", access_log=False, log_level="warning",
         server_header=False, date_header=False, backlog=2048,
+        # Clients pause between steps (a TRN wait, a Retry-After) for longer than uvicorn's 5 s default; a
+        # keep-alive connection closed by the server just as a client reuses it shows up there as a ReadError.
+        timeout_keep_alive=75,
     )
     server = _Server(uv_config, f"http://{shown_host}:{port}")
     try:
