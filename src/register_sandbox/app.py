@@ -10,6 +10,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from register_sandbox import defects
 from register_sandbox.auth import Authenticator
@@ -43,9 +44,34 @@ async def _catch_all(request: Request, exc: Exception) -> Response:
     return catch_all_response(request)
 
 
-async def _internal_error(request: Request, exc: Exception) -> Response:
-    log.error("unhandled error on %s %s: %r", request.method, request.url.path, exc)
-    return JSONResponse({"error": "Internal server error"}, 500)
+class InternalErrorMiddleware:
+    """An unhandled error answers the service's 500 body and the connection stays usable.
+
+    Starlette's own ``Exception`` handler re-raises after answering (so that the server can log it), and uvicorn
+    then closes the connection: a client reusing it at that moment saw a connection reset instead of the 500.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_tracked)
+        except Exception as exc:
+            if started:
+                raise
+            log.error("unhandled error on %s %s: %r", scope.get("method"), scope.get("path"), exc)
+            await JSONResponse({"error": "Internal server error"}, 500)(scope, receive, send)
 
 
 def create_app(config: SandboxConfig, store: Store | None = None) -> Starlette:
@@ -54,14 +80,14 @@ def create_app(config: SandboxConfig, store: Store | None = None) -> Starlette:
     store = store or Store(config.db_path, config.clock, config.trn_delay, config.award_delay)
     authenticator = Authenticator(store, config.token_secret)
     authenticator.seed(config.providers)
-    middleware = []
+    middleware = [Middleware(InternalErrorMiddleware)]
     if config.rate_limit is not None:
         limit, period = config.rate_limit
         middleware.append(Middleware(RateLimitMiddleware, limit=limit, period=period, clock=config.clock))
     app = Starlette(
         routes=_routes(),
         middleware=middleware,
-        exception_handlers={404: _catch_all, 405: _catch_all, Exception: _internal_error},
+        exception_handlers={404: _catch_all, 405: _catch_all},
     )
     app.state.sandbox = Sandbox(config, store, authenticator, TraineeSerializer(store))
     return app

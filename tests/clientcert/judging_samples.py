@@ -6,8 +6,8 @@ import json
 from datetime import date
 from typing import Any
 
-from register_conformance import generation
 from register_conformance.clientcert.exchange import Exchange
+from register_conformance.cycle import CycleDates, utc_today
 
 AUTH = ("Authorization", "Bearer [REDACTED]")
 JSON_TYPE = ("Content-Type", "application/json")
@@ -16,7 +16,7 @@ T0 = 1_800_000_000.0
 
 def cycle_start() -> date:
     """1 August of the current academic cycle (core.md §13.1)."""
-    return generation.cycle_start(date.today())
+    return CycleDates(utc_today()).cycle_start
 
 
 def ex(seq: int, method: str, path: str, body: Any = None, status: int | None = 200, *, t: float | None = None,
