@@ -20,7 +20,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from register_conformance.clientcert.exchange import Exchange
+from register_conformance.clientcert.exchange import Exchange, redact_authorization, redact_exchange_headers
 from register_conformance.redaction import REDACTED, SENSITIVE_HEADERS, curl_command
 
 MAX_BODY = 4000
@@ -134,7 +134,7 @@ def exchange_of(response: Any, tokens: Mapping[str, str] | None = None) -> Excha
             secret = credential if credential in tokens else (scheme if scheme in tokens and not credential else None)
             if secret is not None:
                 client = f"${tokens[secret]}"
-                value = f"{scheme} {REDACTED}" if credential else REDACTED
+                value = redact_authorization(value)
             else:
                 client = "other credential"
         elif lower in SENSITIVE_HEADERS:
@@ -142,7 +142,8 @@ def exchange_of(response: Any, tokens: Mapping[str, str] | None = None) -> Excha
         headers.append((name, value))
     return Exchange(seq=0, started=time.time(), client=client, method=str(request.method or "GET").upper(),
                     url=str(request.url), request_headers=tuple(headers), request_body=_request_body(request),
-                    status=int(response.status_code), response_headers=tuple(_header_items(response.headers)),
+                    status=int(response.status_code),
+                    response_headers=redact_exchange_headers(_header_items(response.headers)),
                     response_body=_response_body(response))
 
 

@@ -85,3 +85,16 @@ def test_leaky():
     text = result.stdout.str() + junit.read_text()
     assert "RuntimeError" in text and REDACTED in text
     assert TOKEN not in text
+
+
+def test_failure_exchange_redacts_credentials_both_ways() -> None:
+    from register_conformance.failures import exchange_of
+
+    request = httpx.Request("GET", "http://t/api/v2026.1/info",
+                            headers={"Authorization": f"Bearer {TOKEN}", "Cookie": "session=abc"})
+    response = httpx.Response(200, headers={"Set-Cookie": "session=abc"}, json={}, request=request)
+    exchange = exchange_of(response, {TOKEN: "REGISTER_API_TOKEN"})
+    assert exchange.request_header("authorization") == "Bearer [REDACTED]"
+    assert exchange.request_header("cookie") == "[REDACTED]"
+    assert exchange.response_header("set-cookie") == "[REDACTED]"
+    assert exchange.client == "$REGISTER_API_TOKEN"
