@@ -46,6 +46,12 @@ def redact_exchange_headers(headers: Any) -> Headers:
     return tuple(out)
 
 
+def api_route(path: str) -> str:
+    """``/api/{version}/trainees/abc`` → ``/trainees/abc``; any path outside ``/api/{version}`` unchanged."""
+    match = _VERSION.match(path)
+    return (match.group("rest") or "/") if match else path
+
+
 @dataclass(frozen=True)
 class Exchange:
     """A request and what the client received (``status`` None: no response reached it)."""
@@ -81,8 +87,7 @@ class Exchange:
     @cached_property
     def route(self) -> str:
         """The path below the version (``/trainees/abc/degrees``), or the whole path outside ``/api/``."""
-        match = _VERSION.match(self.path)
-        return (match.group("rest") or "/") if match else self.path
+        return api_route(self.path)
 
     def request_header(self, name: str) -> str | None:
         return _first(self.request_headers, name)

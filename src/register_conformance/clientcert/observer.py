@@ -25,7 +25,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.types import Receive, Scope, Send
 
 from register_conformance.clientcert.adverse import LATE_TRN, LOST_CREATE, AdversePlan
-from register_conformance.clientcert.exchange import Exchange, redact_exchange_headers
+from register_conformance.clientcert.exchange import Exchange, api_route, redact_exchange_headers
 from register_conformance.clientcert.judging import Context, Judgement, judge
 
 UNKNOWN_CLIENT = "unknown"
@@ -171,7 +171,7 @@ class _Proxy:
                     request_body=body.decode("utf-8", "replace") if body else None)
         adverse = self.recording.adverse
         known = client != UNKNOWN_CLIENT
-        route = _route(request.url.path)
+        route = api_route(request.url.path)
         decision = adverse.before_forward(client, request.method, route) if known else None
         if decision is not None and decision.status is not None:
             headers = list(decision.headers)
@@ -284,11 +284,6 @@ def observer_app(recording: Recording, upstream: str, tokens: Mapping[str, str],
 
 
 # -- helpers -------------------------------------------------------------------------------------------
-def _route(path: str) -> str:
-    parts = path.split("/", 3)
-    return "/" + parts[3] if len(parts) > 3 and parts[1] == "api" else path
-
-
 async def _respond(send: Send, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
     await send({"type": "http.response.start", "status": status,
                 "headers": _raw([*headers, ("content-length", str(len(body)))])})
