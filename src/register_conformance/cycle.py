@@ -18,6 +18,14 @@ def utc_today() -> date:
     return datetime.now(UTC).date()
 
 
+def years_ago(today: date, years: int) -> date:
+    """The same day ``years`` earlier; 29 February falls back to 28 February."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
 @dataclass(frozen=True)
 class CycleDates:
     """Dates relative to ``today`` in the current academic cycle (1 Aug – 31 Jul, core.md §13.1)."""

@@ -277,3 +277,20 @@ def test_per_exchange_lookup_and_non_api_traffic() -> None:
     other = replace(other, url="https://cdn.example/app.js")
     assert "not judged" in " ".join(judge([*items, other], CHECK).notes)
     assert not judge([other], CHECK).certified
+
+
+@pytest.mark.parametrize(("today", "birth", "refused"), [
+    ("2026-01-30", "2010-01-29", False),  # 16 years and a day: accepted (the day is not clamped to 28)
+    ("2026-01-30", "2010-01-30", False),  # exactly 16 years
+    ("2026-01-30", "2010-01-31", True),   # a day short of 16 years
+    ("2028-02-29", "2012-02-29", False),  # a leap day: 16 years ago is a leap day too
+    ("2028-02-29", "2012-03-01", True),
+])
+def test_sixteen_year_rule_on_its_boundary(today: str, birth: str, refused: bool) -> None:
+    from datetime import date
+
+    from register_conformance.clientcert.rules_request import Findings, _cross_field
+
+    out = Findings()
+    _cross_field({"date_of_birth": birth}, "v2026.1", out, today=date.fromisoformat(today))
+    assert any("16 years" in message for _, message, _ in out.failed) is refused

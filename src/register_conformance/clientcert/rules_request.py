@@ -18,6 +18,7 @@ from typing import Any
 
 from register_conformance.clientcert.exchange import Exchange
 from register_conformance.compat.renames import known_renames
+from register_conformance.cycle import utc_today, years_ago
 from register_conformance.errors import ConformanceError
 from register_conformance.lifecycle.facts import INDEX_STATUSES
 
@@ -435,7 +436,7 @@ EARLY_YEARS_AGE_RANGE, PRIMARY_SUBJECT, EARLY_YEARS_SUBJECT = "13920", "100511",
 
 def _cross_field(data: dict[str, Any], version: str, out: Findings, today: date | None = None) -> None:
     """Cross-field rules of the version, judged only on the fields the request carries (core.md §9.5, §16)."""
-    today = today or date.today()
+    today = today or utc_today()
     s1, s2, s3 = (("course_subject_1", "course_subject_2", "course_subject_3") if version == "v2026.1"
                   else ("course_subject_one", "course_subject_two", "course_subject_three"))
     route, age = str(data.get("training_route") or ""), str(data.get("course_age_range") or "")
@@ -451,7 +452,7 @@ def _cross_field(data: dict[str, Any], version: str, out: Findings, today: date 
         out.fail(FIELD_RULES, "itt_start_date must not be more than one year in the future (422)", "itt_start_date")
     if birth and birth > today:
         out.fail(FIELD_RULES, "date_of_birth must be in the past (422)", "date_of_birth")
-    elif birth and birth > today.replace(year=today.year - 16, day=min(today.day, 28)):
+    elif birth and birth > years_ago(today, 16):
         out.fail(FIELD_RULES, "date_of_birth cannot be less than 16 years ago (422)", "date_of_birth")
     subjects = [str(data.get(k) or "") for k in (s1, s2, s3)]
     if subjects[0] and route not in EARLY_YEARS_ROUTES:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from register_conformance.compat.renames import known_renames
-from register_conformance.cycle import CycleDates
+from register_conformance.cycle import CycleDates, years_ago
 from register_conformance.requirements import get as requirement
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "data" / "corpus"
@@ -38,13 +38,6 @@ def load(family: str) -> dict[str, Any]:
 
 
 # -- run-time values ----------------------------------------------------------------------------------
-def _years_ago(today: date, years: int) -> date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
-
-
 class Tokens:
     """Resolves ``$name`` values: dates from today's academic cycle, unique URNs, long strings.
 
@@ -64,10 +57,10 @@ class Tokens:
         fixed: dict[str, Any] = {
             "today": today.isoformat(), "started": d.started.isoformat(), "end": d.end_for(d.started).isoformat(),
             "day_after_start": (d.started + timedelta(days=1)).isoformat(),
-            "dob_16": _years_ago(today, 16).isoformat(),
-            "dob_16_too_young": (_years_ago(today, 16) + timedelta(days=1)).isoformat(),
-            "dob_100": _years_ago(today, 100).isoformat(),
-            "dob_over_100": (_years_ago(today, 100) - timedelta(days=1)).isoformat(),
+            "dob_16": years_ago(today, 16).isoformat(),
+            "dob_16_too_young": (years_ago(today, 16) + timedelta(days=1)).isoformat(),
+            "dob_100": years_ago(today, 100).isoformat(),
+            "dob_over_100": (years_ago(today, 100) - timedelta(days=1)).isoformat(),
             "end_in_5_years": date(today.year + 5, 12, 31).isoformat(),
             "end_in_6_years": date(today.year + 6, 1, 1).isoformat(),
             "start_in_2_years": date(today.year + 2, 1, 1).isoformat(),
