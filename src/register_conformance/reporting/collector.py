@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ import pytest
 from register_conformance.redaction import redact_text
 from register_conformance.reporting import outcomes, traffic
 from register_conformance.reporting.traffic import resource_of
+from register_conformance.reporting.writer import utc
 
 _KEY = pytest.StashKey["Collector"]()
 MAX_DETAILS = 12000
@@ -71,10 +71,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         collector.close()
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
 def suite_of(nodeid: str) -> str:
     """``suites/lifecycle/test_x.py::t`` → ``lifecycle``."""
     parts = nodeid.split("::", 1)[0].split("/")
@@ -107,7 +103,7 @@ class Collector:
         self.collected: list[dict[str, Any]] = []
         self.collect_errors: list[str] = []
         self.aborted: str | None = None
-        self.started = _now()
+        self.started = utc()
         self.t0 = time.monotonic()
         self.failed = 0
         self.done = 0
@@ -314,7 +310,7 @@ class Collector:
             "profile": getattr(settings, "profile", None),
             "seed": getattr(settings, "seed", None),
             "started": self.started,
-            "finished": _now(),
+            "finished": utc(),
             "duration_seconds": round(time.monotonic() - self.t0, 3),
             "exitstatus": exitstatus,
             "aborted": self.aborted,
