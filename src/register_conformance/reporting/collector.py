@@ -18,6 +18,7 @@ It also labels Allure results (epic = API version, feature = resource, story = r
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from register_conformance.interrupts import ignore_further_interrupts
 from register_conformance.redaction import redact_text
 from register_conformance.reporting import outcomes, traffic
 from register_conformance.reporting.traffic import resource_of
@@ -254,6 +256,10 @@ class Collector:
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
         self.aborted = self.redact(str(getattr(excinfo.value, "msg", None) or excinfo.value)) or "interrupted"
+        if isinstance(excinfo.value, KeyboardInterrupt):
+            # A second Ctrl-C (or the run command passing the signal on) must not cut the teardown and the
+            # results short; the run command ends this process itself after its grace.
+            ignore_further_interrupts()
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
@@ -322,8 +328,11 @@ class Collector:
         }
         self.emit(event="finished", exitstatus=exitstatus, aborted=self.aborted)
         if self.results_path:
-            text = json.dumps(data, indent=1)
-            Path(self.results_path).write_text(redact_text(text, self.secrets), encoding="utf-8")
+            # Written whole or not at all: the run command may read it while this process is being ended.
+            path = Path(self.results_path)
+            partial = path.with_name(path.name + ".partial")
+            partial.write_text(redact_text(json.dumps(data, indent=1), self.secrets), encoding="utf-8")
+            os.replace(partial, path)
         return data
 
     def close(self) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from register_conformance.interrupts import ignore_further_interrupts
 from register_conformance.redaction import redact_text
 
 COLLECTOR = "register_conformance.reporting.collector"
@@ -106,6 +107,7 @@ def execute(run: PytestRun, *, cwd: Path, env: Mapping[str, str], secrets: Seque
                 break
             time.sleep(poll)
     except KeyboardInterrupt:
+        ignore_further_interrupts()  # the reports of what ran are written even if Ctrl-C is pressed again
         # The child got the terminal's SIGINT too (or gets it now): pytest stops, runs its session
         # finish hooks (the collector writes the results), then exits; after the grace it is ended.
         _stop(proc, signal.SIGINT, INTERRUPT_GRACE)
