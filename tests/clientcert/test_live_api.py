@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from dataclasses import asdict
 
+import httpx
 import pytest
-from starlette.testclient import TestClient
 
 from register_conformance.clientcert.exchange import Exchange
 from register_conformance.clientcert.judging import Context, Injection
 from register_conformance.clientcert.live import MAX_BODY, MAX_PAGE
 from tests.clientcert.browser import wait_for
-from tests.clientcert.live_fakes import TOKEN, FakeSource, blank_judgement, live_app, synthetic_exchanges
+from tests.clientcert.live_fakes import (
+    TOKEN,
+    FakeSource,
+    ThreadServer,
+    blank_judgement,
+    live_app,
+    synthetic_exchanges,
+)
 
 API = "/_conformance/api"
 
@@ -23,8 +31,15 @@ def fake(exchanges=(), **kwargs) -> FakeSource:
     return FakeSource(exchanges, **{"judge_fn": blank_judgement, **kwargs})
 
 
-def client_for(source: FakeSource) -> TestClient:
-    return TestClient(live_app(source))
+@pytest.fixture
+def client_for():
+    """``client_for(source, **options)``: an HTTP client of the live routes served by a real uvicorn on loopback."""
+    with contextlib.ExitStack() as stack:
+        def make(source: FakeSource, **options) -> httpx.Client:
+            url = stack.enter_context(ThreadServer(live_app(source, **options)))
+            return stack.enter_context(httpx.Client(base_url=url, timeout=30))
+
+        yield make
 
 
 def seqs(page: dict) -> list[int]:
@@ -52,7 +67,7 @@ def judged_with_findings(exchanges, context):
     return judgement
 
 
-def test_the_page_and_its_assets_are_served_under_the_mount_without_outside_urls():
+def test_the_page_and_its_assets_are_served_under_the_mount_without_outside_urls(client_for):
     client = client_for(fake())
     page = client.get("/_conformance/")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
@@ -67,7 +82,7 @@ def test_the_page_and_its_assets_are_served_under_the_mount_without_outside_urls
         assert not re.search(r"""(src|href|url)\s*[=(]\s*["']?(https?:)?//""", text), text[:200]
 
 
-def test_state_gives_plan_versions_journeys_requirements_injections_and_counts():
+def test_state_gives_plan_versions_journeys_requirements_injections_and_counts(client_for):
     source = FakeSource(synthetic_exchanges(30), judge_fn=judged_with_findings,
                         info={"plan": "full", "api_versions": frozenset({"v2026.1"}), "base_url": "http://h:1",
                               "claimed_journeys": None, "started": 1.0})
@@ -91,14 +106,14 @@ def test_state_gives_plan_versions_journeys_requirements_injections_and_counts()
                                "injections": {"pass": 1}}
 
 
-def test_state_lists_unclaimed_journeys_as_not_claimed():
+def test_state_lists_unclaimed_journeys_as_not_claimed(client_for):
     source = fake(context=Context(plan="journeys", claimed_journeys=frozenset({"withdraw"})))
     journeys = client_for(source).get(f"{API}/state").json()["journeys"]
     assert {j["id"]: j["status"] for j in journeys}["withdraw"] == "not demonstrated"
     assert {j["status"] for j in journeys if j["id"] != "withdraw"} == {"not claimed"}
 
 
-def test_exchanges_come_newest_first_in_pages_and_incrementally():
+def test_exchanges_come_newest_first_in_pages_and_incrementally(client_for):
     source = fake(synthetic_exchanges(120))
     client = client_for(source)
     newest = client.get(f"{API}/exchanges").json()
@@ -117,7 +132,7 @@ def test_exchanges_come_newest_first_in_pages_and_incrementally():
     assert seqs(fresh) == [120] and fresh["total"] == 121
 
 
-def test_an_exchange_summary_is_short_and_carries_its_judgement():
+def test_an_exchange_summary_is_short_and_carries_its_judgement(client_for):
     source = FakeSource(synthetic_exchanges(12), judge_fn=judged_with_findings)
     client = client_for(source)
     before = client.get(f"{API}/exchanges").json()["items"]  # the list never waits for the judges
@@ -132,7 +147,7 @@ def test_an_exchange_summary_is_short_and_carries_its_judgement():
     assert items[1]["path"].startswith("/trainees?since=")
 
 
-def test_one_exchange_in_full_with_redacted_headers_bodies_and_judgements():
+def test_one_exchange_in_full_with_redacted_headers_bodies_and_judgements(client_for):
     source = FakeSource(synthetic_exchanges(12), judge_fn=judged_with_findings)
     client = client_for(source)
     assert client.get(f"{API}/state").json()["judged_exchanges"] == 12
@@ -150,7 +165,7 @@ def test_one_exchange_in_full_with_redacted_headers_bodies_and_judgements():
     assert client.get(f"{API}/exchanges/abc").status_code == 400
 
 
-def test_an_exchange_is_found_when_seqs_are_not_positions():
+def test_an_exchange_is_found_when_seqs_are_not_positions(client_for):
     gappy = [Exchange(seq=seq, started=0.0, client="har", method="GET", url=f"http://h/api/v2026.1/trainees?n={seq}",
                       status=200) for seq in (3, 7, 8, 20)]
     client = client_for(fake(gappy))
@@ -160,7 +175,7 @@ def test_an_exchange_is_found_when_seqs_are_not_positions():
     assert seqs(client.get(f"{API}/exchanges", params={"after": 7}).json()) == [20, 8]
 
 
-def test_a_long_body_is_cut_with_its_length_given():
+def test_a_long_body_is_cut_with_its_length_given(client_for):
     source = fake()
     source.add("GET", "http://h/api/v2026.1/trainees", 200, response_body="x" * (MAX_BODY + 10))
     response = client_for(source).get(f"{API}/exchanges/0").json()["response"]
@@ -173,12 +188,12 @@ def test_a_long_body_is_cut_with_its_length_given():
     ({"after": 1, "before": 5}, "give either after or before, not both"),
     ({"before": -3}, "before must be at least 0, got -3"),
 ])
-def test_bad_paging_parameters_are_refused_with_one_line(query, message):
+def test_bad_paging_parameters_are_refused_with_one_line(query, message, client_for):
     response = client_for(fake(synthetic_exchanges(3))).get(f"{API}/exchanges", params=query)
     assert response.status_code == 400 and response.json() == {"error": message}
 
 
-def test_no_token_or_full_authorization_header_ever_leaves_the_page():
+def test_no_token_or_full_authorization_header_ever_leaves_the_page(client_for):
     """Even from a producer that forgot to redact, and whatever info() holds."""
     leaky = Exchange(seq=0, started=0.0, client="provider-a", method="POST", url="http://h/api/v2026.1/trainees",
                      request_headers=(("Authorization", f"Bearer {TOKEN}"), ("Cookie", f"s={TOKEN}"),
@@ -198,7 +213,7 @@ def test_no_token_or_full_authorization_header_ever_leaves_the_page():
     assert client.get(f"{API}/state").json()["info"] == {"plan": "full", "base_url": "http://h"}
 
 
-def test_finish_does_what_sigint_does_once_and_needs_a_json_post(tmp_path):
+def test_finish_does_what_sigint_does_once_and_needs_a_json_post(tmp_path, client_for):
     source = fake(synthetic_exchanges(3), reports_dir=tmp_path / "reports")
     client = client_for(source)
     refused = client.post(f"{API}/finish", data={"x": "1"})  # what a form on another site could send
@@ -206,12 +221,12 @@ def test_finish_does_what_sigint_does_once_and_needs_a_json_post(tmp_path):
     assert client.get(f"{API}/finish").status_code == 405
     first = client.post(f"{API}/finish", json={})
     assert first.status_code == 202 and first.json() == {"finishing": True, "reports": str(tmp_path / "reports")}
-    assert source.finished.is_set() and source.finish_calls == 1
+    assert source.finished.wait(20) and source.finish_calls == 1  # finishing runs after the 202 is sent
     assert client.post(f"{API}/finish", json={}).status_code == 202 and source.finish_calls == 1
     assert client.get(f"{API}/state").json()["finishing"] is True
 
 
-def test_a_failed_finish_is_reported_on_the_page(capsys):
+def test_a_failed_finish_is_reported_on_the_page(capsys, client_for):
     source = fake()
 
     def broken() -> None:
@@ -220,18 +235,19 @@ def test_a_failed_finish_is_reported_on_the_page(capsys):
     source.finish = broken
     client = client_for(source)
     client.post(f"{API}/finish", json={})
-    assert client.get(f"{API}/state").json()["finish_error"] == "OSError: reports folder is read-only"
+    error = wait_for(lambda: client.get(f"{API}/state").json()["finish_error"], "the finish error on the page")
+    assert error == "OSError: reports folder is read-only"
     assert capsys.readouterr().err == "live page: finishing failed: OSError: reports folder is read-only\n"
 
 
-def test_the_page_is_read_only():
+def test_the_page_is_read_only(client_for):
     client = client_for(fake(synthetic_exchanges(2)))
     for path in ("api/state", "api/exchanges", "api/exchanges/0", ""):
         assert client.post(f"/_conformance/{path}", json={}).status_code == 405
         assert client.delete(f"/_conformance/{path}").status_code == 405
 
 
-def test_judging_runs_off_the_request_path_and_pollers_get_the_last_judgement_meanwhile():
+def test_judging_runs_off_the_request_path_and_pollers_get_the_last_judgement_meanwhile(client_for):
     release = threading.Event()
     entered = threading.Event()
 
@@ -242,7 +258,7 @@ def test_judging_runs_off_the_request_path_and_pollers_get_the_last_judgement_me
         return blank_judgement(exchanges, context)
 
     source = fake(synthetic_exchanges(1), judge_fn=slow_judge)
-    client = TestClient(live_app(source, wait=0.05))
+    client = client_for(source, wait=0.05)
     first = client.get(f"{API}/state").json()
     assert (first["judged"], first["judged_exchanges"]) == (True, 1)
     source.add("GET", "http://h/api/v2026.1/trainees", 200)
@@ -257,7 +273,7 @@ def test_judging_runs_off_the_request_path_and_pollers_get_the_last_judgement_me
     assert source.judge_calls == 2
 
 
-def test_a_judgement_that_fails_keeps_the_previous_one(capsys):
+def test_a_judgement_that_fails_keeps_the_previous_one(capsys, client_for):
     def failing_judge(exchanges, context):
         if len(exchanges) > 1:
             raise ValueError("a judge tripped")
@@ -274,7 +290,7 @@ def test_a_judgement_that_fails_keeps_the_previous_one(capsys):
     assert capsys.readouterr().err == "live page: judging failed: ValueError: a judge tripped\n"
 
 
-def test_judging_takes_at_most_half_the_time_of_a_busy_recording():
+def test_judging_takes_at_most_half_the_time_of_a_busy_recording(client_for):
     now = [100.0]
 
     def judge_taking_four_seconds(exchanges, context):
@@ -282,7 +298,7 @@ def test_judging_takes_at_most_half_the_time_of_a_busy_recording():
         return blank_judgement(exchanges, context)
 
     source = fake(synthetic_exchanges(1), judge_fn=judge_taking_four_seconds)
-    client = TestClient(live_app(source, clock=lambda: now[0]))
+    client = client_for(source, clock=lambda: now[0])
     client.get(f"{API}/state")  # judged at 100-104: the next judgement not before 108
     source.add("GET", "http://h/api/v2026.1/trainees", 200)
     now[0] = 107.9
