@@ -87,3 +87,19 @@ def test_the_late_trn_is_hidden_from_every_read_and_errors_are_left_alone() -> N
     assert refused.status_code == 422 and "bogus" in refused.text
     assert [i.kind for i in plan.injections] == ["late-trn"] and plan.injections[0].seq == 0
     assert [e.injected for e in recording.exchanges()][:4] == ["late-trn"] * 4
+
+
+def test_the_live_page_address_without_its_slash_is_redirected_not_forwarded() -> None:
+    recording = Recording(plan="full", adverse=AdversePlan(0, enabled=False), api_versions=None, claimed_journeys=None)
+    page = Route("/", lambda _request: Response("live page"))
+    app = observer_app(recording, "http://stub", {TOKEN: "vendor"}, live_routes=[page],
+                       transport=httpx.ASGITransport(app=STUB))
+
+    async def visit() -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://observer",
+                                     follow_redirects=True) as client:
+            return await client.get("/_conformance")
+
+    response = asyncio.run(visit())
+    assert response.status_code == 200 and response.text == "live page"
+    assert response.url.path == "/_conformance/" and recording.exchanges() == []

@@ -21,7 +21,8 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.routing import BaseRoute, Mount
+from starlette.responses import RedirectResponse
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import Receive, Scope, Send
 
 from register_conformance.clientcert.adverse import LATE_TRN, LOST_CREATE, AdversePlan
@@ -271,6 +272,8 @@ def observer_app(recording: Recording, upstream: str, tokens: Mapping[str, str],
     proxy = _Proxy(recording, upstream, tokens, default_client, transport=transport)
     routes: list[BaseRoute] = []
     if live_routes is not None:
+        # Typed without its slash, the page's address would otherwise be forwarded to the API (a 404 there).
+        routes.append(Route("/_conformance", lambda _request: RedirectResponse("/_conformance/", 307)))
         routes.append(Mount("/_conformance", routes=list(live_routes)))
     routes.append(Mount("/", app=proxy))
     quiet_lost_responses()
