@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 from register_conformance import __version__
-from register_conformance.errors import EXIT_USAGE, ConformanceError
+from register_conformance.errors import EXIT_INTERNAL, EXIT_USAGE, ConformanceError
 
 COMMANDS: dict[str, str] = {
     "run": "certify a target: run the suites and write reports (starts the sandbox if no --base-url)",
@@ -63,7 +65,24 @@ def _command_module(name: str):  # -> ModuleType | None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line; whatever happens, one line on stderr and an exit code (never a traceback)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if not a.startswith("-")), "")
+    prog = f"register-conformance {command}".strip()
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{prog}: interrupted\n")
+        return 130
+    except Exception as exc:  # a defect of ours: say so in one line; the traceback only when asked for
+        if os.environ.get("REGISTER_CONFORMANCE_DEBUG"):
+            traceback.print_exc()
+        sys.stderr.write(f"{prog}: internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
+                         "(a defect of this tool: please report it; REGISTER_CONFORMANCE_DEBUG=1 shows where)\n")
+        return EXIT_INTERNAL
+
+
+def _main(argv: list[str]) -> int:
     if argv and argv[0] in PASSTHROUGH:
         # These commands parse their own options in their own process (e.g. the sandbox).
         args = argparse.Namespace(command=argv[0], passthrough=argv[1:])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -70,6 +71,11 @@ def test_api_version_option_refuses_other_versions(tmp_path: Path, capsys) -> No
 
 
 def test_bad_input_exits_2_with_one_line(tmp_path: Path, capsys) -> None:
+    deep = tmp_path / "deep.har"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    ipv6 = _har(tmp_path, journey_walk(), "w4.har")  # one URL with an unclosed IPv6 address
+    ipv6.write_text(ipv6.read_text(encoding="utf-8").replace("https://register.example/", "https://[::1/", 1),
+                    encoding="utf-8")
     broken = tmp_path / "broken.har"
     broken.write_text('{"log": ', encoding="utf-8")
     no_api = _har(tmp_path, [ex(0, "GET", "/info")], "other.har")
@@ -82,6 +88,8 @@ def test_bad_input_exits_2_with_one_line(tmp_path: Path, capsys) -> None:
         [str(_har(tmp_path, journey_walk(), "w.har")), "--journeys", "fly"],
         [str(_har(tmp_path, journey_walk(), "w2.har")), "--api-version", "v9"],
         [str(_har(tmp_path, journey_walk(), "w3.har")), "--openapi-dir", str(tmp_path / "no-schemas")],
+        [str(ipv6)],
+        [str(deep)],
     ]
     for args in cases:
         code = main(["client", "check", *args, "--reports", str(tmp_path / "r2")])
@@ -143,3 +151,18 @@ def test_no_secret_from_the_recording_reaches_any_report(tmp_path: Path, capsys:
     for report in files:
         text = report.read_text(encoding="utf-8")
         assert secret not in text and cookie not in text, report
+
+
+def test_a_lone_surrogate_is_judged_as_a_malformed_body_not_a_crash(tmp_path: Path, capsys) -> None:
+    """A JavaScript client that cut a string inside an emoji sends "\\ud800"; a HAR may carry it either way."""
+    walk = journey_walk()
+    escaped = walk[0].request_body.replace('"first_names": "', '"first_names": "\\ud800', 1)
+    assert escaped != walk[0].request_body
+    path = _har(tmp_path, [dataclasses.replace(walk[0], request_body=escaped), *walk[1:]])
+    code = main(["client", "check", str(path), "--reports", str(tmp_path / "r")])
+    out, err = capsys.readouterr()
+    assert code == 1 and err == "" and "CL-REQ-JSON" in out
+    raw = tmp_path / "raw.har"  # the surrogate itself (not its escape) in the HAR's own JSON
+    raw.write_text(path.read_text(encoding="utf-8").replace("\\\\ud800", "\\ud800", 1), encoding="utf-8")
+    assert main(["client", "check", str(raw), "--reports", str(tmp_path / "r2")]) == 0
+    assert "\ufffd" in (tmp_path / "r2" / "exchanges.har").read_text(encoding="utf-8")

@@ -50,6 +50,16 @@ def test_bad_options_exit_2_with_one_line(capsys: pytest.CaptureFixture[str], op
     assert "Traceback" not in err and "secret" not in err
 
 
+def test_missing_schemas_or_unwritable_reports_exit_2_before_listening(capsys: pytest.CaptureFixture[str],
+                                                                       tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    for options, says in ((("--openapi-dir", str(tmp_path / "empty")), "v20"),
+                          (("--reports", str(tmp_path / "file" / "reports")), "--reports")):
+        code, err = _serve(capsys, "--port", "0", "--duration", "1", *options)
+        assert code == 2 and len(err.strip().splitlines()) == 1 and says in err, err
+        assert "listening" not in capsys.readouterr().out
+
+
 def test_unknown_plan_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stop:
         cli_main(["client", "serve", "--plan", "chaos"])
@@ -198,3 +208,31 @@ def test_generated_token_is_printed_and_works(tmp_path: Path) -> None:
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert summary["exchanges"] == 2 and summary["run"]["finished_because"] == "--duration 5s"
     assert token not in (tmp_path / "exchanges.har").read_text(encoding="utf-8")
+
+
+def test_resilience_is_not_certified_before_the_client_met_each_adverse_response(tmp_path: Path) -> None:
+    """Two reads and one body a JavaScript client can send (a lone surrogate): judged, reported, not certified."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "register_conformance.cli", "client", "serve", "--port", "0", "--plan", "resilience",
+         "--api-version", "v2026.1", "--provider-token", "vendor=abcdefgh12", "--until-idle", "2",
+         "--reports", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        base = process.stdout.readline().split()[-1]
+        headers = {"Authorization": "Bearer abcdefgh12", "Content-Type": "application/json"}
+        assert httpx.get(f"{base}/api/v2026.1/info", headers=headers).status_code == 200
+        lone = httpx.post(f"{base}/api/v2026.1/trainees", headers=headers,
+                          content=b'{"data": {"first_names": "\\ud800"}}')
+        assert lone.status_code in (400, 422)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 1 and "Traceback" not in err, err
+    assert "adverse responses handled: 0/4; not met: rate-limited-429, unavailable-503, lost-create, late-trn" in out
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert [u["kind"] for u in summary["adverse_not_met"]] == list(adverse.KINDS)
+    assert "with the client's" in summary["adverse_not_met"][0]["when"]
+    verdicts = {r["id"]: r["verdict"] for r in summary["requirements"]}
+    assert verdicts["CL-REACT-LOST-CREATE"] == "not-demonstrated" and verdicts["CL-REQ-JSON"] == "fail"

@@ -152,6 +152,19 @@ class AdversePlan:
                 return LATE_TRN
         return None
 
+    def owed(self, client: str) -> list[tuple[str, str]]:
+        """The adverse responses this client has not met yet, as (kind, when it comes): none when disabled."""
+        if not self.enabled:
+            return []
+        with self._lock:
+            schedule = self._schedule(client)
+            when = {RATE_LIMITED: ("request", schedule.rate_limited_at, schedule.requests),
+                    UNAVAILABLE: ("request", schedule.unavailable_at, schedule.requests),
+                    LOST_CREATE: ("successful create", schedule.lost_create_at, schedule.creates),
+                    LATE_TRN: ("successful create", schedule.late_trn_at, schedule.creates)}
+            return [(kind, f"it comes with the client's {_ordinal(when[kind][1] + 1)} {when[kind][0]}; "
+                           f"{when[kind][2]} so far") for kind in KINDS if self._due(schedule, kind)]
+
     def record(self, seq: int, client: str, kind: str) -> Injection:
         """Record an injection served on exchange ``seq``."""
         retry_after = float(self.retry_after) if kind in (RATE_LIMITED, UNAVAILABLE) else None
@@ -248,6 +261,10 @@ class AdversePlan:
         if isinstance(trainee.get("updated_at"), str) and trainee["updated_at"] < stamp:
             return {**trainee, "updated_at": stamp}
         return trainee
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
 def _stamp(posix: float) -> str:

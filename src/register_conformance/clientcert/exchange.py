@@ -108,10 +108,18 @@ def _first(headers: Headers, name: str) -> str | None:
     return next((v for k, v in headers if k.lower() == lower), None)
 
 
+#: ``\\ud800``-``\\udfff`` escapes: only valid as a high + low pair (RFC 8259 §8.2).
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
 def _json(text: str | None) -> Any:
+    """``text`` parsed as JSON; None when absent or not JSON (nested too deep, or a lone surrogate: not UTF-8)."""
     if not text:
         return None
     try:
-        return json.loads(text)
-    except ValueError:
+        value = json.loads(text)
+        if SURROGATE_ESCAPE.search(text):
+            json.dumps(value, ensure_ascii=False).encode("utf-8")  # a lone surrogate cannot be encoded
+    except (ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
         return None
+    return value

@@ -13,6 +13,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,11 +22,12 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from register_conformance import __version__
-from register_conformance.clientcert.exchange import Exchange, redact_exchange_headers
+from register_conformance.clientcert.exchange import SURROGATE_ESCAPE, Exchange, redact_exchange_headers
 from register_conformance.clientcert.rules_request import AUTH_NOT_RECORDED, BODY_METHODS, BODY_NOT_RECORDED
 from register_conformance.errors import ConformanceError
 
 HAR_CLIENT = "har"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # json.loads joins valid pairs: what is left is alone
 
 
 class HarError(ConformanceError):
@@ -39,11 +42,16 @@ def read_har(path: str | Path) -> list[Exchange]:
     except OSError as exc:
         raise HarError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
-        doc = json.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
+        doc = json.loads(text)
     except UnicodeDecodeError:
         raise HarError(f"{path}: not a HAR file (not UTF-8 text)") from None
     except json.JSONDecodeError as exc:
         raise HarError(f"{path}: not a HAR file (invalid JSON at line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:
+        raise HarError(f"{path}: not a HAR file (JSON nested too deeply)") from None
+    if SURROGATE_ESCAPE.search(text):  # "\ud800" alone is not text: shown as U+FFFD, as a browser would
+        doc = _replace_lone_surrogates(doc)
     log = doc.get("log") if isinstance(doc, dict) else None
     entries = log.get("entries") if isinstance(log, dict) else None
     if not isinstance(entries, list):
@@ -67,7 +75,10 @@ def _entry(path: Path, index: int, entry: Any) -> tuple[float, int, dict[str, An
         raise HarError(f"{where}: request.method and request.url are required")
     started = _timestamp(entry.get("startedDateTime"), where)
     method = method.upper()
-    url = _without_userinfo(url)
+    try:
+        url = _without_userinfo(url)
+    except ValueError as exc:  # e.g. http://[::1/… (an unclosed IPv6 address)
+        raise HarError(f"{where}: request.url {url[:80]!r} is not a URL ({exc})") from None
     notes: list[str] = []
     body = _post_data(request.get("postData"), where)
     if body is None and method in BODY_METHODS:
@@ -85,10 +96,20 @@ def _entry(path: Path, index: int, entry: Any) -> tuple[float, int, dict[str, An
         "status": status,
         "response_headers": redact_exchange_headers(_headers(response.get("headers"), where)),
         "response_body": _content(response.get("content"), where),
-        "elapsed_ms": float(elapsed) if isinstance(elapsed, int | float) and elapsed >= 0 else None,
+        "elapsed_ms": float(elapsed) if isinstance(elapsed, int | float) and 0 <= elapsed < math.inf else None,
         "notes": tuple(notes),
     }
     return started, index, fields
+
+
+def _replace_lone_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_replace_lone_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_replace_lone_surrogates(k): _replace_lone_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _without_userinfo(url: str) -> str:

@@ -9,7 +9,7 @@ page can call it again on the growing recording. Request rules: ``rules_request`
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -49,6 +49,9 @@ class Context:
     api_versions: frozenset[str] | None = None  # versions served/allowed; None = infer from URLs
     claimed_journeys: frozenset[str] | None = None  # None = all claimed
     injections: tuple[Injection, ...] = ()
+    #: Adverse responses the plan still owes this client, as (kind, when it comes): a resilience
+    #: certification needs the client to have met each one (``client serve`` plans resilience and full).
+    unmet: tuple[tuple[str, str], ...] = ()
 
 
 JOURNEYS: tuple[tuple[str, str], ...] = (
@@ -75,6 +78,7 @@ class Judgement:
     per_exchange: dict[int, list[tuple[str, str, str]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    unmet: list[dict[str, str]] = field(default_factory=list)  # adverse responses the client never met
 
     def for_exchange(self, seq: int) -> list[tuple[str, str, str]]:
         """(CL id, verdict, message) said about one exchange; empty when nothing was."""
@@ -92,6 +96,7 @@ class Judgement:
             "journeys": [dict(j) for j in self.journeys],
             "injections": [dict(i) for i in self.injections],
             "readiness": [dict(r) for r in self.readiness],
+            "unmet": [dict(u) for u in self.unmet],
         }
 
 
@@ -158,8 +163,12 @@ def judge(exchanges: Sequence[Exchange], context: Context, *, book: req.SchemaBo
             ledger.check(READY_ID)
             for item in readiness:
                 ledger.fail(READY_ID, item["seq"], item["change"])
-    requirements = _requirements(ledger, context)
+    unmet = _unmet(context)
+    requirements = _requirements(ledger, context, {u["requirement"] for u in unmet})
     notes = []
+    for u in unmet:
+        notes.append(f"adverse response {u['kind']} not met yet ({u['when']}): certifying resilience needs the "
+                     "client to meet and handle each one — keep it working")
     if ignored:
         notes.append(f"{ignored} exchange(s) outside /api/{{version}}/ were not judged")
     if book.problem:
@@ -168,14 +177,63 @@ def judge(exchanges: Sequence[Exchange], context: Context, *, book: req.SchemaBo
     if not_recorded:
         notes.append(f"{not_recorded} request bodies were not in the recording and were not judged")
     blocking = [r for r in requirements if r["verdict"] == "fail" and r["level"] == "MUST"]
-    certified = bool(api) and not blocking and not any(i["verdict"] == "fail" for i in injection_rows)
+    certified = bool(api) and not blocking and not unmet and not any(i["verdict"] == "fail" for i in injection_rows)
     if not api:
         notes.append("no request to /api/{version}/ was recorded: nothing to certify")
     counts = {"exchanges": len(exchanges), "judged": len(api), "clients": len(by_client),
               "failed_must": len(blocking),
               "failed_should": sum(1 for r in requirements if r["verdict"] == "fail" and r["level"] != "MUST")}
     return Judgement(certified=certified, requirements=requirements, journeys=journeys, injections=injection_rows,
-                     readiness=readiness, per_exchange=ledger.per_exchange, notes=notes, counts=counts)
+                     readiness=readiness, per_exchange=ledger.per_exchange, notes=notes, counts=counts, unmet=unmet)
+
+
+#: Adverse responses served only after a successful create: owed only to a client that claims creating.
+_AFTER_CREATE = frozenset({"lost-create", "late-trn"})
+
+
+def _unmet(context: Context) -> list[dict[str, str]]:
+    creates = context.claimed_journeys is None or "create-with-degree" in context.claimed_journeys
+    return [{"kind": kind, "requirement": INJECTION_RULES[kind], "when": when} for kind, when in context.unmet
+            if creates or kind not in _AFTER_CREATE]
+
+
+#: Which requirement verdict wins when several clients are shown as one (the live page).
+_WORST_FIRST = ("fail", "not-demonstrated", "pass", "not-applicable")
+
+
+def combined(judgements: Mapping[str, Judgement]) -> Judgement:
+    """Several clients' judgements as one view (the live page): what ``client serve`` will say on finish.
+
+    Certified only if every client is; a requirement shows its worst verdict, a journey is demonstrated
+    when every client demonstrated it; notes are prefixed with the client's name.
+    """
+    if len(judgements) == 1:
+        return next(iter(judgements.values()))
+    items = list(judgements.items())
+    requirements = []
+    for rows in zip(*(j.requirements for _, j in items), strict=True):
+        verdict = min((r["verdict"] for r in rows), key=_WORST_FIRST.index)
+        shown = [r for r in rows if r["verdict"] == verdict]
+        requirements.append({**rows[0], "verdict": verdict, "evidence": [e for r in shown for e in r["evidence"]],
+                             "failures": sum(r["failures"] for r in rows)})
+    journeys = []
+    for rows in zip(*(j.journeys for _, j in items), strict=True):
+        lacking = [name for (name, _), r in zip(items, rows, strict=True) if r["status"] == "not demonstrated"]
+        row = dict(next((r for r in rows if r["status"] == "not demonstrated"), rows[0]))
+        if lacking and len(lacking) < len(rows):
+            row["note"] = f"not yet by {', '.join(lacking)}"
+        journeys.append(row)
+    per_exchange: dict[int, list[tuple[str, str, str]]] = {}
+    counts: dict[str, int] = {}
+    for _, j in items:
+        per_exchange.update(j.per_exchange)
+        for key, value in j.counts.items():
+            counts[key] = counts.get(key, 0) + value
+    return Judgement(
+        certified=all(j.certified for _, j in items), requirements=requirements, journeys=journeys,
+        injections=[i for _, j in items for i in j.injections], readiness=[r for _, j in items for r in j.readiness],
+        per_exchange=per_exchange, notes=[f"{name}: {note}" for name, j in items for note in j.notes],
+        counts=counts, unmet=[{**u, "client": name} for name, j in items for u in j.unmet])
 
 
 def _judge_one(ex: Exchange, context: Context, book: req.SchemaBook, ledger: react.Ledger,
@@ -270,7 +328,8 @@ def _journeys(api: Sequence[Exchange], context: Context, version_of: dict[int, s
         ledger.check(JOURNEYS_ID)
         missing = [r["id"] for r in expected if r["status"] == "not demonstrated"]
         if missing and context.plan in ("journeys", "full"):
-            ledger.fail(JOURNEYS_ID, api[-1].seq, f"claimed but not demonstrated: {', '.join(missing)}")
+            ledger.fail(JOURNEYS_ID, api[-1].seq, f"claimed but not demonstrated: {', '.join(missing)}",
+                        mark=False)  # the run's failure, not that exchange's
         elif not missing:
             ledger.ok(JOURNEYS_ID, api[-1].seq, "every claimed journey demonstrated")
     return rows
@@ -319,7 +378,8 @@ def _reads_trainee(ex: Exchange, trainee: str | None) -> bool:
     return ex.route.rstrip("/") == "/trainees" and react.poll_key(ex, req.operation_of(ex.method, ex.route)) is not None
 
 
-def _requirements(ledger: react.Ledger, context: Context) -> list[dict[str, Any]]:
+def _requirements(ledger: react.Ledger, context: Context, owed: set[str]) -> list[dict[str, Any]]:
+    """One row per CL rule; ``owed``: rules whose adverse response the client has not met (not demonstrated)."""
     rows = []
     for rid, r in client_catalogue().items():
         evidence = list(ledger.fails.get(rid, []))
@@ -330,6 +390,8 @@ def _requirements(ledger: react.Ledger, context: Context) -> list[dict[str, Any]
             evidence = list(ledger.passes.get(rid, []))
             if rid == JOURNEYS_ID and not ledger.pass_counts.get(rid):
                 verdict = "not-demonstrated"  # check plan: some claimed journeys not shown (informative only)
+        elif rid in owed:
+            verdict = "not-demonstrated"
         elif rid in _TRIGGERED or rid == READY_ID or (rid == JOURNEYS_ID and context.plan == "resilience"):
             verdict = "not-applicable"
         else:

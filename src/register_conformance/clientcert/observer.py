@@ -27,7 +27,8 @@ from starlette.types import Receive, Scope, Send
 
 from register_conformance.clientcert.adverse import LATE_TRN, LOST_CREATE, AdversePlan
 from register_conformance.clientcert.exchange import Exchange, api_route, redact_exchange_headers
-from register_conformance.clientcert.judging import Context, Judgement, judge
+from register_conformance.clientcert.judging import Context, Judgement, combined, judge
+from register_conformance.clientcert.rules_request import SchemaBook
 
 UNKNOWN_CLIENT = "unknown"
 
@@ -42,8 +43,12 @@ class Recording:
 
     def __init__(self, *, plan: str, adverse: AdversePlan, api_versions: frozenset[str] | None,
                  claimed_journeys: frozenset[str] | None, info: Mapping[str, Any] | None = None,
-                 on_finish: Callable[[], None] | None = None) -> None:
+                 on_finish: Callable[[], None] | None = None, clients: Sequence[str] = (),
+                 book: SchemaBook | None = None) -> None:
+        """``clients``: the names judged (each on its own exchanges); others are forwarded, never judged."""
         self.plan = plan
+        self.clients = tuple(clients)
+        self.book = book
         self.adverse = adverse
         self.api_versions = api_versions
         self.claimed_journeys = claimed_journeys
@@ -75,22 +80,27 @@ class Recording:
 
     def context(self, client: str | None = None) -> Context:
         injections = tuple(i for i in self.adverse.injections if client is None or i.client == client)
+        owed = tuple(self.adverse.owed(client)) if client is not None else ()
         return Context(plan=self.plan, api_versions=self.api_versions, claimed_journeys=self.claimed_journeys,
-                       injections=injections)
+                       injections=injections, unmet=owed)
 
     def judgement(self) -> Judgement:
-        """The current judgement of everything observed (cached by the number of exchanges)."""
+        """What finishing now would say: each client judged on its own, shown as one (cached by exchange count)."""
         exchanges = self.exchanges()
         cached = self._cache
         if cached and cached[0] == len(exchanges):
             return cached[1]
-        result = judge(exchanges, self.context())
+        clients = self.clients or tuple(dict.fromkeys(e.client for e in exchanges))
+        result = combined({name: self._judge(exchanges, name) for name in clients})
         self._cache = (len(exchanges), result)
         return result
 
     def judge_client(self, client: str) -> tuple[list[Exchange], Judgement]:
         exchanges = [e for e in self.exchanges() if e.client == client]
-        return exchanges, judge(exchanges, self.context(client))
+        return exchanges, self._judge(exchanges, client)
+
+    def _judge(self, exchanges: Sequence[Exchange], client: str) -> Judgement:
+        return judge([e for e in exchanges if e.client == client], self.context(client), book=self.book)
 
     def info(self) -> dict[str, Any]:
         return {**self._info, "plan": self.plan,

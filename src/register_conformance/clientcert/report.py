@@ -24,7 +24,7 @@ from register_conformance.clientcert.har import write_har
 from register_conformance.errors import ConformanceError
 
 FORMAT = "register-conformance-client-summary"
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"  # 1.1: adverse_not_met
 SCHEMA_PATH = Path(__file__).with_name("summary.schema.json")
 #: Exchanges listed in report.html besides those with a finding (the full list is in exchanges.har).
 HTML_EXCHANGES = 500
@@ -50,6 +50,7 @@ def summary(judgement: Any, exchanges: Sequence[Exchange], run_info: dict[str, A
         "journeys": data["journeys"],
         "injections": data["injections"],
         "readiness": data["readiness"],
+        "adverse_not_met": data["unmet"],
         "exchanges": len(exchanges),
     }
 
@@ -87,9 +88,10 @@ def verdict_table(judgement: Any) -> str:
     done = [j for j in judgement.journeys if j["status"] == "demonstrated"]
     claimed = [j for j in judgement.journeys if j["status"] != "not claimed"]
     lines.append(f"journeys demonstrated: {len(done)}/{len(claimed)} claimed")
-    if judgement.injections:
+    if judgement.injections or judgement.unmet:
         ok = sum(1 for i in judgement.injections if i["verdict"] == "pass")
-        lines.append(f"adverse responses handled: {ok}/{len(judgement.injections)}")
+        owed = f"; not met: {', '.join(u['kind'] for u in judgement.unmet)}" if judgement.unmet else ""
+        lines.append(f"adverse responses handled: {ok}/{len(judgement.injections) + len(judgement.unmet)}{owed}")
     if judgement.readiness:
         lines.append(f"v2026.1 readiness: {len(judgement.readiness)} change(s) to make")
     for note in judgement.notes:

@@ -53,13 +53,15 @@ class Ledger:
     def check(self, cl_id: str) -> None:
         self.checked.add(cl_id)
 
-    def fail(self, cl_id: str, seq: int, message: str) -> None:
+    def fail(self, cl_id: str, seq: int, message: str, *, mark: bool = True) -> None:
+        """A failure shown by exchange ``seq``; ``mark=False``: cited as evidence, not shown on that exchange."""
         self.checked.add(cl_id)
         self.fail_counts[cl_id] = self.fail_counts.get(cl_id, 0) + 1
         bucket = self.fails.setdefault(cl_id, [])
         if len(bucket) < MAX_EVIDENCE:
             bucket.append((seq, message))
-        self.per_exchange.setdefault(seq, []).append((cl_id, "fail", message))
+        if mark:
+            self.per_exchange.setdefault(seq, []).append((cl_id, "fail", message))
 
     def ok(self, cl_id: str, seq: int, message: str, *, mark: bool = False) -> None:
         self.checked.add(cl_id)

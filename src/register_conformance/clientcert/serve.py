@@ -17,6 +17,7 @@ import secrets
 import signal
 import socket
 import sys
+import tempfile
 import threading
 import time
 from datetime import UTC, datetime
@@ -28,10 +29,12 @@ import uvicorn
 
 from register_conformance import __version__
 from register_conformance.clientcert.adverse import AdversePlan
+from register_conformance.clientcert.har import write_har
 from register_conformance.clientcert.judging import JOURNEYS, parse_journeys
 from register_conformance.clientcert.observer import Recording, observer_app
 from register_conformance.clientcert.report import verdict_table, write_reports
-from register_conformance.errors import ConformanceError, TargetError, UsageError
+from register_conformance.clientcert.rules_request import SchemaBook
+from register_conformance.errors import ConformanceError, InternalError, TargetError, UsageError
 from register_conformance.launcher import SandboxProcess
 
 VERSIONS = ("v2025.0", "v2026.1")
@@ -61,6 +64,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--until-idle", type=float, metavar="SECONDS",
                         help="finish after this long without a request (counted from the first request)")
     parser.add_argument("--duration", type=float, metavar="SECONDS", help="finish after this long in any case")
+    parser.add_argument("--openapi-dir", help="folder holding v2025.0.yaml / v2026.1.yaml (env REGISTER_OPENAPI_DIR)")
     parser.add_argument("--upstream", metavar="URL",
                         help="observe traffic to this Register environment instead of the embedded sandbox")
     parser.add_argument("--trn-delay", type=float, default=2.0, metavar="SECONDS",
@@ -144,6 +148,12 @@ class _Serve:
         except ValueError as exc:
             raise UsageError(f"--journeys: {exc}") from None
         self.versions = frozenset(VERSIONS if args.api_version == "all" else (args.api_version,))
+        self.names = [GENERATED_NAME] if args.upstream and self.generated else sorted(self.tokens.values())
+        # Before anything listens: the request schemas are part of the verdict, and the reports must have
+        # somewhere to go (exit 2 now, not after the vendor's session).
+        self.book = SchemaBook(openapi_dir=args.openapi_dir)
+        self.book.require(sorted(self.versions))
+        _check_writable(Path(args.reports))
         self.finished = threading.Event()
         self.reason = ""
 
@@ -166,6 +176,8 @@ class _Serve:
             else:
                 sandbox = _start_sandbox(self.tokens, self.versions, args.trn_delay)
                 upstream = sandbox.base_url
+            if self.finished.is_set():  # Ctrl-C or SIGTERM while starting: nothing was served
+                raise KeyboardInterrupt
             return self._observe(sock, upstream)
         finally:
             sock.close()
@@ -184,9 +196,10 @@ class _Serve:
                               late_trn=args.late_trn)
         info = {"started": started.isoformat(timespec="seconds"), "base_url": base_url, "seed": args.seed,
                 "target": "upstream" if args.upstream else "embedded sandbox", "tool_version": __version__,
-                "clients": sorted(self.tokens.values())}
+                "clients": sorted(self.tokens.values()), "reports": str(args.reports)}
         recording = Recording(plan=args.plan, adverse=adverse, api_versions=self.versions,
-                              claimed_journeys=self.claimed, info=info, on_finish=self.finish)
+                              claimed_journeys=self.claimed, info=info, on_finish=self.finish,
+                              clients=self.names, book=self.book)
         live = _live_routes(recording)
         default_client = GENERATED_NAME if args.upstream and self.generated else "unknown"
         app = observer_app(recording, upstream, {} if args.upstream and self.generated else self.tokens,
@@ -228,12 +241,19 @@ class _Serve:
 
     def _report(self, recording: Recording, reports: Path) -> int:
         """Judge each client on its own exchanges, write its reports, print its verdict table."""
-        names = [GENERATED_NAME] if self.args.upstream and self.generated else sorted(self.tokens.values())
+        names = self.names
         several = len(names) > 1
         certified = True
         for name in names:
-            exchanges, judgement = recording.judge_client(name)
             folder = reports / _safe(name) if several else reports
+            try:
+                exchanges, judgement = recording.judge_client(name)
+            except Exception as exc:  # a defect of ours: keep the vendor's session, say where it is
+                saved = folder / "exchanges.har"
+                folder.mkdir(parents=True, exist_ok=True)
+                write_har([e for e in recording.exchanges() if e.client == name], saved)
+                raise InternalError(f"judging {name}'s traffic failed ({type(exc).__name__}: {exc}); the "
+                                    f"recording is kept in {saved}: judge it again with `client check`") from exc
             write_reports(judgement, exchanges, folder, {**recording.info(), "client": name})
             if several:
                 print(f"== {name} ({len(exchanges)} exchanges)")
@@ -244,6 +264,15 @@ class _Serve:
         if unknown:
             print(f"{unknown} request(s) without a known token were forwarded but not judged")
         return 0 if certified else 1
+
+
+def _check_writable(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise UsageError(f"--reports {folder}: cannot write there: {exc.strerror or exc}") from None
 
 
 def _safe(name: str) -> str:
