@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from register_conformance.cli import main
-from register_conformance.reporting.compare import compare, load_summary
+from register_conformance.reporting.compare import compare
 from register_conformance.reporting.problems import build_problems
 from register_conformance.reporting.traffic import OperationMatcher
 
@@ -76,24 +76,6 @@ def test_compare_new_fixed_still_failing_and_changed_verdicts() -> None:
                                          {"id": "R2", "api_version": "v2026.1", "before": "pass", "after": "fail"}]
 
 
-def test_compare_command_reads_folders_and_rejects_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]
-                                                             ) -> None:
-    import json
-
-    for name, problems in (("a", [{"key": "k1", "statement": "one", "count": 1}]), ("b", [])):
-        (tmp_path / name).mkdir()
-        (tmp_path / name / "summary.json").write_text(json.dumps(_summary(problems, {})), encoding="utf-8")
-    assert main(["compare", str(tmp_path / "a"), str(tmp_path / "b" / "summary.json")]) == 0
-    out = capsys.readouterr().out
-    assert "Fixed problems: 1" in out and "- one" in out and "New problems: 0" in out
-    assert main(["compare", str(tmp_path / "a"), str(tmp_path / "missing")]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "no summary.json" in err
-    with pytest.raises(Exception, match="not a register-conformance summary"):
-        (tmp_path / "x.json").write_text("{}", encoding="utf-8")
-        load_summary(tmp_path / "x.json")
-
-
 def test_run_compare_against_a_previous_run(passing_suites: Path, failing_suites: Path, target: str, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     from .helpers import run_cli, summary
@@ -109,3 +91,26 @@ def test_run_compare_against_a_previous_run(passing_suites: Path, failing_suites
     assert "New problems: 1" in out
     assert main(["compare", str(tmp_path / "broken"), str(tmp_path / "clean")]) == 0
     assert "Fixed problems: 1" in capsys.readouterr().out
+
+    # Bad input: one line, exit 2 (never a traceback, never mistaken for "a new problem" = 1).
+    import json
+
+    good = json.loads((tmp_path / "broken" / "summary.json").read_text(encoding="utf-8"))
+    assert main(["compare", str(tmp_path / "clean"), str(tmp_path / "missing")]) == 2
+    assert "no summary.json" in capsys.readouterr().err
+    for name, change, says in (("problems-string", {"problems": "x"}, "problems"),
+                               ("problem-without-key", {"problems": [{}]}, "problems/0"),
+                               ("requirements-string", {"requirements": "x"}, "requirements"),
+                               ("failures-null", {"failures": None}, "failures"),
+                               ("future-format", {"format_version": "9.0"}, "format '9.0'"),
+                               ("not-a-summary", {"format": "other"}, "not a register-conformance summary")):
+        bad = tmp_path / f"{name}.json"
+        bad.write_text(json.dumps({**good, **change}), encoding="utf-8")
+        for argv in (["compare", str(bad), str(tmp_path / "clean")],
+                     ["compare", "--fail-on-new", str(tmp_path / "clean"), str(bad)]):
+            assert main(argv) == 2, (name, argv)
+            err = capsys.readouterr().err
+            assert err.count("\n") == 1 and says in err and "Traceback" not in err, (name, err)
+    # run --compare refuses a malformed PREVIOUS before anything runs: no reports folder is made.
+    assert run_cli(failing_suites, target, tmp_path / "never", "--compare", str(tmp_path / "problems-string.json")) == 2
+    assert not (tmp_path / "never").exists()

@@ -242,10 +242,11 @@ def main(args: argparse.Namespace) -> int:
     if not suites:
         raise UsageError("nothing to run: the selected suites need --api-version all")
     baseline: Baseline | None = load_baseline(args.baseline) if args.baseline else None
+    previous = None
     if args.compare:
         from register_conformance.reporting.compare import load_summary
 
-        load_summary(args.compare)  # a bad PREVIOUS is a usage error before anything runs
+        previous = load_summary(args.compare)  # a bad PREVIOUS is a usage error before anything runs
     schemas = schemas_used(versions, settings.openapi_dir)
     if settings.seed is None:
         settings = settings.replace(seed=random.randint(1, 2**31 - 1))
@@ -291,7 +292,7 @@ def main(args: argparse.Namespace) -> int:
                 results=[o.results for _, o in outcomes],
                 junit_parts=[(run.label, run.junit_path) for run, _ in outcomes], baseline=baseline,
                 started=started, duration_seconds=time.monotonic() - t0, interrupted=interrupted,
-                compare_with=args.compare)
+                compare_with=previous)
     except OSError as exc:  # a full disk or an unwritable folder: one line, not a traceback
         raise ConfigurationError(f"cannot write the reports under {reports}: {exc.strerror or exc}") from None
     finally:

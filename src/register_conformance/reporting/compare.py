@@ -7,13 +7,18 @@ compared by failed requirement ids.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import jsonschema
+
 from register_conformance.errors import UsageError
+from register_conformance.reporting import FORMAT_VERSION
 from register_conformance.reporting.problems import problems_of
+from register_conformance.reporting.summary import load_schema
 
 _FIELDS = ("key", "id", "statement", "requirement", "count", "api_versions", "suites")
 
@@ -30,7 +35,21 @@ def load_summary(path: str | Path) -> tuple[Path, dict[str, Any]]:
         raise UsageError(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}") from None
     if not isinstance(data, dict) or data.get("format") != "register-conformance-summary":
         raise UsageError(f"{file} is not a register-conformance summary.json")
+    major = str(data.get("format_version", "")).split(".")[0]
+    if major != FORMAT_VERSION.split(".")[0]:
+        raise UsageError(f"{file} has summary format {data.get('format_version')!r}; this tool compares format "
+                         f"{FORMAT_VERSION.split('.')[0]}.x")
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "the top level"
+        raise UsageError(f"{file} is not a valid summary.json: at {where}: {' '.join(error.message.split())[:200]}")
     return file, data
+
+
+@functools.cache
+def _validator() -> Any:
+    schema = load_schema()
+    return jsonschema.validators.validator_for(schema)(schema)
 
 
 def _slim(problem: Mapping[str, Any]) -> dict[str, Any]:

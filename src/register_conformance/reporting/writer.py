@@ -63,11 +63,11 @@ def write_reports(reports: Path, *, target: Settings, embedded: bool, versions: 
                   schemas: Mapping[str, Mapping[str, Any]], results: Sequence[Mapping[str, Any]],
                   junit_parts: Sequence[tuple[str, Path]] | None, baseline: Baseline | None, started: str,
                   duration_seconds: float, interrupted: bool = False,
-                  compare_with: str | None = None) -> dict[str, Any]:
+                  compare_with: tuple[Path, Mapping[str, Any]] | None = None) -> dict[str, Any]:
     """Build ``summary.json`` from the runs' ``results`` and render the other files beside it.
 
     ``junit_parts``: ``(label, file)`` pairs merged into ``junit.xml`` (None: it is written elsewhere).
-    ``compare_with``: a previous run's folder or summary.json; adds the ``comparison`` section.
+    ``compare_with``: a previous run's summary (``compare.load_summary``); adds the ``comparison`` section.
     """
     from register_conformance.reporting.html import render_html
     from register_conformance.reporting.junit import merge_junit
@@ -91,9 +91,9 @@ def write_reports(reports: Path, *, target: Settings, embedded: bool, versions: 
     }
     summary = build_summary(meta, results, catalogue(), matchers, baseline, interrupted=interrupted)
     if compare_with:
-        from register_conformance.reporting.compare import compare, load_summary
+        from register_conformance.reporting.compare import compare
 
-        previous_file, previous = load_summary(compare_with)
+        previous_file, previous = compare_with
         summary["comparison"] = compare(previous, summary, str(previous_file))
     write_summary(summary, reports / "summary.json")
     (reports / "report.html").write_text(render_html(summary), encoding="utf-8")
