@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from register_conformance.clientcert.judging import JOURNEYS, Context, Injection, judge, parse_journeys
+from register_conformance.clientcert.judging import JOURNEYS, Context, Injection, combined, judge, parse_journeys
 from register_conformance.requirements import catalogue, client_catalogue
 
 from .judging_samples import AUTH, create_data, cycle_start, ex, journey_walk, trainee
@@ -224,6 +224,43 @@ def test_journeys_claimed_and_not_claimed() -> None:
     assert judge(only_create, CHECK).certified  # check lists journeys, never fails on them
     with pytest.raises(ValueError, match="unknown journey"):
         parse_journeys("create,fly")
+
+
+def test_a_missing_journey_fails_the_run_not_an_exchange() -> None:
+    only_create = journey_walk()[:2]
+    judgement = judge(only_create, Context(plan="full"))
+    assert failures(only_create, "CL-JOURNEYS", Context(plan="full"))
+    assert all(cl_id != "CL-JOURNEYS" or verdict != "fail"
+               for ex_ in only_create for cl_id, verdict, _ in judgement.for_exchange(ex_.seq))
+
+
+def test_adverse_responses_owed_block_resilience_and_say_when() -> None:
+    walk = journey_walk()
+    owed = (("lost-create", "it comes with the client's 2nd successful create; 1 so far"),
+            ("rate-limited-429", "it comes with the client's 5th request; 3 so far"))
+    judgement = judge(walk, Context(plan="resilience", unmet=owed))
+    assert not judgement.certified
+    assert [u["kind"] for u in judgement.unmet] == ["lost-create", "rate-limited-429"]
+    assert any("lost-create not met yet (it comes with the client's 2nd successful" in n for n in judgement.notes)
+    rows = {r["id"]: r["verdict"] for r in judgement.requirements}
+    assert rows["CL-REACT-LOST-CREATE"] == "not-demonstrated"
+    # A client that claims no create is not owed the adverse responses that follow a create.
+    reads = Context(plan="resilience", unmet=owed[:1], claimed_journeys=parse_journeys("incremental-read"))
+    assert judge(walk, reads).unmet == [] and judge(walk, Context(plan="resilience")).certified
+
+
+def test_several_clients_combine_into_what_finishing_says() -> None:
+    good = judge(journey_walk(), Context(plan="full"))
+    partial = judge([replace(e, client="b") for e in journey_walk()[:2]], Context(plan="full"))
+    assert good.certified and not partial.certified
+    both = combined({"a": good, "b": partial})
+    assert not both.certified and combined({"a": good}) is good
+    rows = {r["id"]: r for r in both.requirements}
+    assert rows["CL-JOURNEYS"]["verdict"] == "fail"
+    withdraw = {j["id"]: j for j in both.journeys}["withdraw"]
+    assert withdraw["status"] == "not demonstrated" and withdraw["note"] == "not yet by b"
+    assert all(note.startswith("b: ") for note in both.notes)
+    assert both.counts["exchanges"] == good.counts["exchanges"] + partial.counts["exchanges"]
 
 
 def test_readiness_of_v2025_traffic_cites_known_differences() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 
 import httpx
 from starlette.applications import Starlette
@@ -103,3 +104,16 @@ def test_the_live_page_address_without_its_slash_is_redirected_not_forwarded() -
     response = asyncio.run(visit())
     assert response.status_code == 200 and response.text == "live page"
     assert response.url.path == "/_conformance/" and recording.exchanges() == []
+
+
+def test_the_live_judgement_leaves_unknown_tokens_out_as_finishing_does() -> None:
+    recording, _ = _observe(AdversePlan(0, enabled=False))
+    assert {e.client for e in recording.exchanges()} == {"vendor", "unknown"}
+    named = Recording(plan="full", adverse=AdversePlan(0, enabled=False), api_versions=None, claimed_journeys=None,
+                      clients=("vendor",))
+    for exchange in recording.exchanges():
+        named.add(lambda seq, e=exchange: replace(e, seq=seq))
+    live = named.judgement()
+    _, final = named.judge_client("vendor")
+    assert live.counts == final.counts and live.counts["judged"] == 5
+    assert [r["verdict"] for r in live.requirements] == [r["verdict"] for r in final.requirements]
