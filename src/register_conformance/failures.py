@@ -43,7 +43,8 @@ class RequirementFailure(AssertionError):
         self.title = title
         self.response = response
         #: What broke, for grouping failures into problems: ``status`` (an unexpected status code),
-        #: ``body`` (a body field: see ``field``), or None (the requirement itself is the signature).
+        #: ``body`` (a body field: see ``field``), a Schemathesis check's name (``field``: its finding,
+        #: when the check names one), or None (the requirement itself is the signature).
         self.kind = kind
         self.field = field
         self.expected = expected
@@ -180,11 +181,15 @@ def _maybe_json(text: str | None) -> Any:
         return text
 
 
-def from_schemathesis(failures: list[Any], response: Any, text: str) -> RequirementFailure:
+def from_schemathesis(failures: list[Any], response: Any, text: str,
+                      probes: Mapping[str, Any] | None = None) -> RequirementFailure:
     """One ``RequirementFailure`` for the failures Schemathesis reported on one response.
 
     The first failure names the requirement: ours carry it (wrapped in a ``CustomFailure``), a built-in
     check's is the catalogue requirement listing that check (``checks:``). ``text`` is the full report.
+    ``probes`` maps the case id of a request a check sent itself to its response (``ignored_auth``
+    probes without or with a wrong credential): a failure naming that case carries that exchange, so
+    its curl sends what the probe sent, never the run's token.
     """
     from register_conformance.requirements import for_check
 
@@ -197,6 +202,7 @@ def from_schemathesis(failures: list[Any], response: Any, text: str) -> Requirem
                                       response=ours.response if ours.response is not None else response,
                                       kind=ours.kind, field=ours.field, expected=ours.expected)
     first = failures[0] if failures else None
+    response = (probes or {}).get(getattr(first, "case_id", None) or "", response)
     checks = tuple(getattr(first, "checks", ()) or ())
     rid = next((r for r in map(for_check, checks) if r), None)
     kind, field, expected = None, None, None
@@ -206,10 +212,17 @@ def from_schemathesis(failures: list[Any], response: Any, text: str) -> Requirem
     elif getattr(first, "instance_path", None) is not None:
         kind, field = "body", "/".join(str(p) for p in first.instance_path) or "(root)"
     elif checks:
-        kind = checks[0]
+        kind, field = checks[0], _finding(first)
     title = str(getattr(first, "title", "") or "") or None
     return RequirementFailure(text, requirement_id=rid, title=title, response=response, kind=kind, field=field,
                               expected=expected)
+
+
+def _finding(failure: Any) -> str | None:
+    """What tells two findings of a check apart whatever status the exchange got, when the check says:
+    ``ignored_auth``'s credential scenario (``no_auth``, ``invalid_auth``, ``generated_auth``)."""
+    scenario = getattr(failure, "scenario", None)
+    return str(scenario) if scenario is not None else None
 
 
 def _expected_status(failure: Any, response: Any) -> str | None:

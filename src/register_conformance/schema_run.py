@@ -101,12 +101,24 @@ class SchemaRun:
 
     def validate(self, case: Any, response: Any, transport_kwargs: dict[str, Any] | None = None,
                  recorder: Any = None) -> None:
-        """Run the built-in and our checks; failures are re-raised with every secret redacted."""
+        """Run the built-in and our checks; failures are re-raised with every secret redacted.
+
+        A check that sends requests of its own (``ignored_auth``'s probes without or with a wrong
+        credential) records them in ``recorder`` under the case id its failure names, so the failure
+        carries the exchange that showed it, not the case's own (a stateful run passes the state
+        machine's recorder; otherwise one is made for this call).
+        """
         __tracebackhide__ = True
         from schemathesis.core.failures import FailureGroup
+        from schemathesis.core.transport import Response
+        from schemathesis.engine.recorder import ScenarioRecorder
 
         from register_conformance.failures import from_schemathesis
 
+        if recorder is None:
+            recorder = ScenarioRecorder(label=case.operation.label)
+            recorder.record_case(parent_id=None, case=case)
+            recorder.record_response(case_id=case.id, response=Response.from_any(response))
         kwargs = {"session": self.session, **(transport_kwargs or {})}
         try:
             case.validate_response(response, additional_checks=self.checks,
@@ -118,7 +130,10 @@ class SchemaRun:
             text = f"{header}\n\n{exc}" if header else str(exc)
             if any("negative_data_rejection" in getattr(f, "checks", ()) for f in failures):
                 text += "\n" + self.policy.explain(case)
-            raise from_schemathesis(failures, response, redact_text(text, self.secrets)) from None
+            probes = {f.case_id: recorder.find_response(case_id=f.case_id) for f in failures
+                      if getattr(f, "case_id", None) not in (None, case.id)}
+            raise from_schemathesis(failures, response, redact_text(text, self.secrets),
+                                    probes={k: v for k, v in probes.items() if v is not None}) from None
 
     def call_and_validate(self, case: Any) -> Any:
         """Send ``case`` through the session, record its status, validate it."""

@@ -168,3 +168,41 @@ def test_diverging_generation_after_a_check_failure_reports_the_failure(schema) 
     with pytest.raises(AssertionError, match=r"\[ERR-SHAPES\] wrong 404 body"):
         run.run_state_machine(None)
     assert len(calls) == 1
+
+
+def test_ignored_auth_carries_the_probe_with_the_wrong_token_not_the_cases_request(schema) -> None:
+    """The exchange that showed a wrong token accepted is Schemathesis' probe: its curl sends the wrong
+    token it sent (never the run's) and gets the 2xx again; the case's own request proves nothing."""
+    info = {"status": "ok", "version": {"requested": "v2026.1", "latest": "v2026.1"}}
+    sent: list[str] = []
+    run = run_for(schema, lambda m, p: (200, info))
+    stub = run.session.get_adapter(BASE)
+    plain_send = stub.send
+
+    def accept_any_bearer(request: requests.PreparedRequest, **kw: object) -> requests.Response:
+        header = str(request.headers.get("Authorization", ""))
+        sent.append(header)
+        if header.startswith("Bearer ") and header != f"Bearer {TOKEN}":  # served as the run's token
+            answer = plain_send(_with_auth(request, f"Bearer {TOKEN}"), **kw)
+            answer.request = request  # what the target received is what the probe sent
+            return answer
+        return plain_send(request, **kw)
+
+    stub.send = accept_any_bearer
+    with pytest.raises(RequirementFailure) as caught:
+        run.call_and_validate(info_case(schema))
+    failure = caught.value
+    assert failure.requirement_id == "SCH-AUTH" and failure.kind == "ignored_auth"
+    assert failure.field == "invalid_auth"
+    record = exchange_record(exchange_of(failure.response, {TOKEN: "REGISTER_API_TOKEN"}))
+    assert record["response"]["status"] == 200
+    authorization = record["request"]["headers"].get("Authorization", "")
+    assert authorization.startswith("Bearer ") and TOKEN not in authorization and "[REDACTED]" not in authorization
+    assert "$REGISTER_API_TOKEN" not in record["curl"] and authorization in record["curl"]
+    assert sent[0] == f"Bearer {TOKEN}" and len(sent) == 3  # the case, the probe without a token, the wrong one
+
+
+def _with_auth(request: requests.PreparedRequest, value: str) -> requests.PreparedRequest:
+    copy = request.copy()
+    copy.headers["Authorization"] = value
+    return copy

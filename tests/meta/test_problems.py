@@ -15,15 +15,16 @@ from pathlib import Path
 
 import pytest
 
+from register_conformance.launcher import SandboxProcess
 from register_sandbox.defects import BY_NAME
 
 from .harness import run_suites
 
 
-def _run(tmp_path: Path, defects: list[str], **kw) -> tuple[dict, object]:
+def _run(tmp_path: Path, defects: list[str], suites: tuple[str, ...] = ("lifecycle",), **kw) -> tuple[dict, object]:
     ids = list(dict.fromkeys(i for name in defects for i in BY_NAME[name].requirement_ids))
     reports = tmp_path / "reports"
-    run = run_suites(defect=defects[0], more_defects=defects[1:], version="v2026.1", suites=("lifecycle",),
+    run = run_suites(defect=defects[0], more_defects=defects[1:], version="v2026.1", suites=suites,
                      requirements=ids, profile="quick", timeout=300, reports=reports, **kw)
     assert (reports / "summary.json").is_file(), run.output_tail
     summary = json.loads((reports / "summary.json").read_text(encoding="utf-8"))
@@ -79,3 +80,44 @@ def test_every_failure_has_a_request_and_a_curl_that_reproduces_its_status(tmp_p
     summary, run = _run(tmp_path, ["auth-401-wrong-body", "error-404-shape"], on_sandbox=replay)
     assert summary["failures"], run.output_tail
     assert replayed and all(expected == got for _, expected, got in replayed), replayed
+
+
+def _status_of(curl: str, env: dict[str, str]) -> int:
+    line = f"{curl} -s -o /dev/null -w '%{{http_code}}'"
+    out = subprocess.run(["bash", "-c", line], env=env, capture_output=True, text=True, timeout=30)
+    return int(out.stdout or 0)
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+def test_a_wrong_token_accepted_is_one_schema_problem_whose_curl_sends_the_wrong_token(tmp_path: Path) -> None:
+    """Schemathesis' ``ignored_auth`` on every operation, whatever each answered to its probe: one problem.
+    Its exchange is the probe's (a wrong token), so the curl gets the 2xx again from the faulted sandbox and
+    a 401 from a clean one — never the run's token, which would get a 2xx from any server."""
+    replayed: dict[str, int] = {}
+
+    def replay(sandbox) -> None:
+        summary = json.loads((tmp_path / "reports" / "summary.json").read_text(encoding="utf-8"))
+        curl = summary["problems"][0]["curl"]
+        env = {**os.environ, "REGISTER_API_TOKEN": sandbox.token, "REGISTER_API_SECOND_TOKEN": sandbox.second_token}
+        replayed["faulted"] = _status_of(curl, env)
+        with SandboxProcess() as clean:
+            env = {**env, "REGISTER_API_TOKEN": clean.token, "REGISTER_API_SECOND_TOKEN": clean.second_token}
+            replayed["clean"] = _status_of(curl.replace(sandbox.base_url, clean.base_url), env)
+
+    summary, run = _run(tmp_path, ["auth-invalid-token-accepted"], suites=("schema",), on_sandbox=replay)
+    assert len(summary["problems"]) == 1, _explain(summary)
+    problem = summary["problems"][0]
+    assert problem["requirement"] == "SCH-AUTH" and problem["count"] == len(summary["failures"]) > 1, run.output_tail
+    assert len({op.rsplit(" → ", 1)[1] for op in problem["operations"]}) > 1  # several statuses, one problem
+    for failure in summary["failures"]:
+        sent = failure["request"]["headers"].get("Authorization")
+        assert sent and sent.startswith("Bearer ") and "REDACTED" not in sent, failure["id"]
+        assert "$REGISTER_API" not in failure["curl"], failure["id"]
+    assert problem["response"]["status"] // 100 == 2 and replayed["faulted"] == problem["response"]["status"], replayed
+    assert replayed["clean"] == 401, replayed
+
+
+def test_two_defects_on_the_schema_suite_lead_with_two_problems(tmp_path: Path) -> None:
+    """A wrong token accepted and another provider's trainee readable: two root causes, two problems."""
+    summary, _ = _run(tmp_path, ["auth-invalid-token-accepted", "iso-cross-provider-read"], suites=("schema",))
+    assert sorted(p["requirement"] for p in summary["problems"]) == ["AUTH-ISOLATION", "SCH-AUTH"], _explain(summary)

@@ -59,6 +59,25 @@ def test_a_failure_naming_no_requirement_stays_its_own_problem() -> None:
     assert len(build_problems(failures, MATCHERS, {}, {})) == 2
 
 
+
+def test_a_check_finding_is_one_problem_whatever_status_its_probe_got() -> None:
+    """``ignored_auth``: a wrong token that gets through answers whatever each operation answers (200, 201,
+    409…) — one problem; a missing token accepted is another finding; a rule without a check keeps its
+    status apart."""
+    failures = [
+        failure("t1", "GET", "/trainees", 200, kind="ignored_auth", field="invalid_auth", requirement="SCH-AUTH"),
+        failure("t2", "POST", "/trainees", 201, kind="ignored_auth", field="invalid_auth", requirement="SCH-AUTH"),
+        failure("t3", "POST", "/trainees", 409, kind="ignored_auth", field="invalid_auth", requirement="SCH-AUTH"),
+        failure("t4", "GET", "/trainees", 200, kind="ignored_auth", field="no_auth", requirement="SCH-AUTH"),
+        failure("t5", "GET", "/trainees/abc", 200, kind="rule", requirement="AUTH-ISOLATION"),
+        failure("t6", "GET", "/trainees/abc", 403, kind="rule", requirement="AUTH-ISOLATION"),
+    ]
+    problems = build_problems(failures, MATCHERS, {}, {})
+    assert [(p["key"], p["count"]) for p in problems] == [
+        ("rule | SCH-AUTH | ignored_auth | invalid_auth", 3), ("rule | SCH-AUTH | ignored_auth | no_auth", 1),
+        ("rule | AUTH-ISOLATION | 200", 1), ("rule | AUTH-ISOLATION | 403", 1)]
+    assert problems[0]["operations"] == ["GET /trainees → 200", "POST /trainees → 201", "POST /trainees → 409"]
+
 def _summary(problems: list[dict], verdicts: dict[str, str]) -> dict:
     return {"format": "register-conformance-summary", "problems": problems, "failures": [],
             "requirements": [{"id": rid, "results": {"v2026.1": {"verdict": v}}} for rid, v in verdicts.items()]}

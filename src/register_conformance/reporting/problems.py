@@ -8,7 +8,10 @@ A failure's signature is what broke:
 * ``body`` — a response field that breaks the schema: the field path (list indices and the ``data``
   envelope left out, so ``date_of_birth`` in show, create and index responses is one problem);
 * ``rule`` — otherwise the requirement the failure names (the failing step's, or the check's) and the
-  status received, on whichever operations it showed;
+  status received, on whichever operations it showed; for a Schemathesis check that names its finding
+  (``ignored_auth``: which credential the probe carried) the check and that finding instead of the
+  status, which is incidental there (a probe with a wrong token that gets through answers whatever the
+  operation answers: 200, 201, 409…);
 * ``test`` — a failure naming no requirement stays its own problem.
 
 Schemathesis deduplicates its own failures the same way within one operation; this does it across the
@@ -60,6 +63,8 @@ def signature(failure: Mapping[str, Any], matchers: Mapping[str, OperationMatche
         out.update(kind="status", expected=sig.get("expected"))
     elif kind == "body" and operation:
         out.update(kind="body", field=_field(sig.get("field")), requirement=requirement)
+    elif requirement and kind not in (None, "status", "body") and sig.get("field"):
+        out.update(kind="rule", requirement=requirement, check=kind, finding=sig["field"])
     elif requirement:
         out.update(kind="rule", requirement=requirement)
     else:
@@ -82,6 +87,8 @@ def key_of(sig: Mapping[str, Any]) -> str:
         parts = [kind, sig.get("operation"), sig.get("status"), sig.get("expected")]
     elif kind == "body":
         parts = [kind, sig.get("field")]
+    elif kind == "rule" and sig.get("check"):
+        parts = [kind, sig.get("requirement"), sig.get("check"), sig.get("finding")]
     elif kind == "rule":
         parts = [kind, sig.get("requirement"), sig.get("status")]
     else:
