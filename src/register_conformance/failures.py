@@ -4,7 +4,9 @@ Raised by the ``expect`` helpers, by a lifecycle ``step(...)`` (which names the 
 by the schema validation of lifecycle responses (``LC-SCHEMA``) and by our Schemathesis checks; a
 Schemathesis failure of a built-in check is turned into one by ``schema_run`` (the check → requirement
 link is data in the catalogue, ``checks:``). It carries the requirement id, a one-line title, the
-failure text and the raw response whose exchange showed it.
+failure text and the raw response whose exchange showed it. A test that checks many independent cases
+(the input corpus) raises one ``RequirementFailure.several(...)``: each of its ``findings`` is a failure
+of its own, with its own requirement, exchange and one-line ``statement``.
 
 The plugin's report hook (``plugin.pytest_runtest_makereport``) is the only reader: it finds the
 failure in the exception (``find_failure``), turns its exchange into redacted, structured
@@ -36,7 +38,8 @@ class RequirementFailure(AssertionError):
 
     def __init__(self, message: str, *, requirement_id: str | None = None, title: str | None = None,
                  response: Any = None, kind: str | None = None, field: str | None = None,
-                 expected: str | None = None) -> None:
+                 expected: str | None = None, statement: str | None = None,
+                 findings: tuple[RequirementFailure, ...] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.requirement_id = requirement_id
@@ -48,6 +51,27 @@ class RequirementFailure(AssertionError):
         self.kind = kind
         self.field = field
         self.expected = expected
+        #: One line saying what was seen ("valid create row 0: 422 date_of_birth …"): the statement of
+        #: the problem this failure leads, where its signature is the requirement itself (kind None).
+        self.statement = statement
+        #: Several independent failures reported by one test (see ``several``); empty for a single one.
+        self.findings = findings
+
+    @classmethod
+    def several(cls, findings: list[RequirementFailure] | tuple[RequirementFailure, ...],
+                heading: str) -> RequirementFailure:
+        """One failure standing for ``findings``, each reported as a failure of its own.
+
+        The reports' reader (``plugin._failure_record``) turns every finding into its own failure
+        record (requirement, exchange, curl); the combined text (``heading`` then every finding's
+        message) is what the console and JUnit show. The first finding names the requirement of the
+        whole for readers that take one (JUnit's message).
+        """
+        first = findings[0]
+        text = heading + "\n\n" + "\n\n".join(f.message for f in findings)
+        return cls(text, requirement_id=first.requirement_id, title=first.title, response=first.response,
+                   kind=first.kind, field=first.field, expected=first.expected, statement=first.statement,
+                   findings=tuple(findings))
 
     def __str__(self) -> str:
         return self.message
@@ -65,7 +89,7 @@ class RequirementFailure(AssertionError):
             body = body.split("\n", 1)[1] if "\n" in body else ""
         return RequirementFailure(f"{heading}\n{body}".rstrip(), requirement_id=rid,
                                   title=self.title if rid != requirement_id else title, response=self.response,
-                                  kind=self.kind, field=self.field, expected=self.expected)
+                                  kind=self.kind, field=self.field, expected=self.expected, statement=self.statement)
 
 
 def find_failure(exc: BaseException | None) -> RequirementFailure | None:

@@ -285,9 +285,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     if report.failed and call.excinfo is not None:
         record = _failure_record(item.config, call.excinfo.value, settings)
         report.register_failure = record
-        rid = record["requirement"]
-        if rid and call.when in ("setup", "call") and ("failed_requirement", rid) not in item.user_properties:
-            item.user_properties.append(("failed_requirement", rid))
+        for rid in [finding["requirement"] for finding in record.get("findings") or ()] or [record["requirement"]]:
+            if rid and call.when in ("setup", "call") and ("failed_requirement", rid) not in item.user_properties:
+                item.user_properties.append(("failed_requirement", rid))
         if record["exception"] == "RequirementFailure":
             # A broken rule reads as its message and exchange, not as a traceback of the suite's code.
             report.longrepr = record["text"]
@@ -296,44 +296,60 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     ids = requirement_ids(item)
     if ids and report.failed:
         known = catalogue()
-        named = getattr(report, "register_failure", {}).get("requirement")
-        shown = [named] if named in known else ids
+        record = getattr(report, "register_failure", {})
+        named = [f.get("requirement") for f in record.get("findings") or ()] or [record.get("requirement")]
+        shown = [i for i in dict.fromkeys(named) if i in known] or ids
         lines = [f"{i}: {known[i].title} ({known[i].source})" for i in shown if i in known]
         report.sections.insert(0, ("Requirement", "\n".join(lines)))
 
 
 def _failure_record(config: pytest.Config, exc: BaseException, settings: Settings | None) -> dict[str, object]:
-    """What the reports show of one failure: the requirement it breaks and the exchange that showed it."""
+    """What the reports show of one failure: the requirement it breaks and the exchange that showed it.
+
+    A failure standing for several (``RequirementFailure.several``) also gets ``findings``: one such
+    record per finding, each with its own requirement, statement and exchange (the reports make each
+    a failure of its own).
+    """
     import json
 
-    from register_conformance.failures import exchange_of, exchange_record, find_failure
+    from register_conformance.failures import find_failure
     from register_conformance.redaction import redact_text
 
     failure = find_failure(exc)
-    response = failure.response if failure is not None and failure.response is not None else None
-    if response is None:
-        last = config.stash.get(LAST_EXCHANGE_KEY, None)
-        response = last.response if last is not None else None
-    exchange: dict[str, object] = {"request": None, "response": None, "curl": None}
-    if response is not None:
-        with contextlib.suppress(Exception):  # an exchange we cannot read must not hide the failure itself
-            exchange = exchange_record(exchange_of(response, token_vars(settings) if settings else {}))
+    tokens = token_vars(settings) if settings else {}
+    last = config.stash.get(LAST_EXCHANGE_KEY, None)
+    fallback = last.response if last is not None else None
     notes = "\n".join(str(n) for n in getattr(exc, "__notes__", ()) or ())
     message = failure.message if failure is not None else f"{type(exc).__name__}: {exc}"
     record: dict[str, object] = {
         "exception": "RequirementFailure" if failure is not None and failure is exc else type(exc).__name__,
-        "requirement": failure.requirement_id if failure is not None else None,
-        "title": failure.title if failure is not None else None,
-        "kind": failure.kind if failure is not None else None,
-        "field": failure.field if failure is not None else None,
-        "expected": failure.expected if failure is not None else None,
+        **_finding_record(failure, fallback, tokens),
         "message": message,
-        **exchange,
     }
-    curl = exchange.get("curl")
+    if failure is not None and failure.findings:
+        record["findings"] = [{**_finding_record(f, fallback, tokens), "message": f.message}
+                              for f in failure.findings]
+    curl = record.get("curl")
     record["text"] = message + (f"\n{notes}" if notes else "") + (f"\nReproduce: {curl}" if curl else "")
     secrets = settings.secrets if settings else ()
     return json.loads(redact_text(json.dumps(record, default=str), secrets)) if secrets else record
+
+
+def _finding_record(failure: object, fallback: object, tokens: dict[str, str]) -> dict[str, object]:
+    """Requirement, signature fields and redacted exchange of one failure (``fallback``: the test's last
+    response, for a failure that carries none)."""
+    from register_conformance.failures import exchange_of, exchange_record
+
+    response = getattr(failure, "response", None)
+    if response is None:
+        response = fallback
+    exchange: dict[str, object] = {"request": None, "response": None, "curl": None}
+    if response is not None:
+        with contextlib.suppress(Exception):  # an exchange we cannot read must not hide the failure itself
+            exchange = exchange_record(exchange_of(response, tokens))
+    fields = ("requirement_id", "title", "kind", "field", "expected", "statement")
+    named = {name: getattr(failure, name, None) for name in fields}
+    return {"requirement": named.pop("requirement_id"), **named, **exchange}
 
 
 # -- fixtures ----------------------------------------------------------------------------------

@@ -13,13 +13,13 @@ One test sends every case of the three operation families and reads everything b
    extra degree or placement, no refused update's value).
 
 Every failure names its case and requirement (data/requirements/input_handling.yaml); failures are
-collected so one run reports all of them. About 70 requests per API version.
+collected so one run reports all of them, each as a failure of its own in the reports (its requirement,
+the exchange of its request, a one-line statement). About 70 requests per API version.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,14 +31,19 @@ from register_conformance.failures import RequirementFailure
 from register_conformance.lifecycle import corpus
 from register_conformance.lifecycle.corpus import Part, Tokens, combine, differences, in_version, names_error, unmatched
 from register_conformance.lifecycle.facts import ROUTES
-from register_conformance.lifecycle.steps import step
 from register_conformance.requirements import catalogue
+from register_conformance.requirements import get as requirement
 
 IDS = sorted(r.id for r in catalogue().values() if r.area == "input_handling")
 
 
 class Findings:
-    """Failures of corpus cases, collected so that one run reports every broken case."""
+    """Failures of corpus cases, collected so that one run reports every broken case.
+
+    Each broken case is one finding: its own requirement, its own exchange (the request that broke it)
+    and a one-line statement. ``raise_if_failed`` reports them all through one
+    ``RequirementFailure.several``, which the reports turn into one failure per finding.
+    """
 
     def __init__(self) -> None:
         self.failures: list[RequirementFailure] = []
@@ -47,49 +52,83 @@ class Findings:
     def messages(self) -> list[str]:
         return [failure.message for failure in self.failures]
 
-    @contextmanager
-    def case(self, requirement_id: str, title: str) -> Iterator[None]:
-        try:
-            with step(requirement_id, title):
-                yield
-        except RequirementFailure as exc:  # step() names the case's requirement and keeps its exchange
-            self.failures.append(exc)
+    def add(self, requirement_id: str, title: str, text: str, statement: str, response: Any = None, *,
+            like: RequirementFailure | None = None) -> None:
+        """One broken case; ``like``: a schema failure of the same response, whose signature it takes."""
+        requirement(requirement_id)  # an unknown id is a configuration error, not a silent label
+        self.failures.append(RequirementFailure(
+            f"[{requirement_id}] {title}\n{text}", requirement_id=requirement_id, title=title, response=response,
+            statement=statement, kind=like.kind if like else None, field=like.field if like else None,
+            expected=like.expected if like else None))
 
     def raise_if_failed(self) -> None:
-        """One failure for the whole corpus: the first case's requirement and exchange, every case's text."""
-        if not self.failures:
-            return
-        first = self.failures[0]
-        text = f"{len(self.failures)} corpus case(s) failed:\n\n" + "\n\n".join(self.messages)
-        raise RequirementFailure(text, requirement_id=first.requirement_id, title=first.title,
-                                 response=first.response, kind=first.kind, field=first.field,
-                                 expected=first.expected)
+        """Every broken case as a failure of its own (requirement, exchange), through one exception."""
+        if self.failures:
+            raise RequirementFailure.several(self.failures, f"{len(self.failures)} corpus case(s) failed:")
 
-    def send(self, requirement_id: str, title: str, call: Callable[[], httpx.Response]) -> httpx.Response | None:
-        """Send one request; a response that breaks its operation's schema is this case's failure (None)."""
+    def send(self, requirement_id: str | Callable[[httpx.Response], str], name: str, title: str,
+             call: Callable[[], httpx.Response], expected: int,
+             attributes: tuple[str, ...] = ()) -> httpx.Response | None:
+        """Send one case and check its status (and, for 422, that the errors name an attribute).
+
+        Returns the response when the case held, else None. ``requirement_id`` may depend on the
+        response (which part of a pairwise row its errors blame). A response that breaks its operation's
+        schema is a failure of ``LC-SCHEMA`` under its own id (as in a lifecycle ``step``); when its status
+        breaks the case too (a 500), the case's failure takes the schema failure's signature, so the two
+        read as one problem.
+        """
+        schema: RequirementFailure | None = None
         try:
-            return call()
+            response = call()
         except RequirementFailure as exc:  # raised by the schema validator (LC-SCHEMA), e.g. on a 500
-            # The case's own input rule is what broke (a 500 on an input is an input-handling failure).
-            self.failures.append(RequirementFailure(
-                f"[{requirement_id}] {title}\n{exc.message}", requirement_id=requirement_id, title=title,
-                response=exc.response, kind=exc.kind, field=exc.field, expected=exc.expected))
+            schema, response = exc, exc.response
+        if response is None:  # a schema failure without its response: nothing more to judge
+            self.failures.append(schema.named(_case_id(requirement_id, None), title))
             return None
+        rid = _case_id(requirement_id, response)
+        wrong = _status_problem(response, expected, attributes)
+        if wrong is not None:
+            self.add(rid, title, wrong[0], f"{name}: {wrong[1]}", response, like=schema)
+        if schema is not None:
+            self.failures.append(schema.named(rid, title))
+        return None if wrong is not None or schema is not None else response
 
     def problem(self, requirement_id: str, title: str, problems: list[str]) -> None:
+        """A re-read check of a case (no exchange of its own: the report shows the test's last, the re-read)."""
         if problems:
-            with self.case(requirement_id, title):
-                pytest.fail("\n".join(f"  {p}" for p in problems), pytrace=False)
+            self.add(requirement_id, title, "\n".join(f"  {p}" for p in problems), f"{title}: {problems[0]}")
 
 
-def _status(response, expected: int, attributes: tuple[str, ...] = ()) -> None:
-    """Fail unless ``response`` has ``expected`` status (and, for 422, errors naming an attribute)."""
-    __tracebackhide__ = True
+def _case_id(requirement_id: str | Callable[[httpx.Response | None], str], response: httpx.Response | None) -> str:
+    return requirement_id(response) if callable(requirement_id) else requirement_id
+
+
+def _status_problem(response: httpx.Response, expected: int,
+                    attributes: tuple[str, ...] = ()) -> tuple[str, str] | None:
+    """``(text, one line)`` when ``response`` does not have ``expected`` status (and, for 422, errors
+    naming an attribute); None when it does."""
     if response.status_code != expected:
-        pytest.fail(f"Received: {response.status_code} {response.text[:400]}\nExpected: {expected}", pytrace=False)
+        return (f"Received: {response.status_code} {response.text[:400]}\nExpected: {expected}",
+                f"{response.status_code} {_first_error(response)} (expected {expected})")
     if attributes and not names_error(expect_json(response), attributes):
-        pytest.fail(f"the 422 does not name {' or '.join(attributes)}\nReceived: {response.text[:400]}",
-                    pytrace=False)
+        return (f"the 422 does not name {' or '.join(attributes)}\nReceived: {response.text[:400]}",
+                f"422 {_first_error(response)} (does not name {' or '.join(attributes)})")
+    return None
+
+
+def _first_error(response: httpx.Response) -> str:
+    """The first error of a response body, short (``date_of_birth cannot be less than 16 years ago``)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return " ".join(response.text.split())[:80]
+    errors = body.get("errors") if isinstance(body, dict) else None
+    first: Any = errors[0] if isinstance(errors, list) and errors else None
+    if first is None and isinstance(body, dict):
+        first = body.get("message") or body.get("error")
+    if isinstance(first, dict):
+        first = first.get("message") or first.get("error") or first
+    return " ".join(str(first or "").split())[:100]
 
 
 class CorpusRun:
@@ -124,14 +163,14 @@ class CorpusRun:
     def create_valid(self, index: int | None, parts: list[Part]) -> None:
         part, tokens = combine(parts), self.tokens()
         body = self.body(part, tokens)
-        label = f"valid create {'row ' + str(index) if index is not None else parts[0].id} ({part.label})"
-        response = self.found.send(parts[0].requirement, label, lambda: self.lc.create(body))
+        name = f"valid create {'row ' + str(index) if index is not None else parts[0].id}"
+
+        def blamed(response: httpx.Response | None) -> str:  # the part of the row the errors name
+            text = response.text if response is not None else ""
+            return next((p for p in parts if any(k in text for k in p.set)), parts[0]).requirement
+
+        response = self.found.send(blamed, name, f"{name} ({part.label})", lambda: self.lc.create(body), 201)
         if response is None:
-            return
-        blamed = next((p for p in parts if any(k in response.text for k in p.set)), parts[0])
-        with self.found.case(blamed.requirement, label):
-            _status(response, 201)
-        if response.status_code != 201:
             return
         created = response.json()["data"]
         trainee_id = created["trainee_id"]
@@ -145,12 +184,10 @@ class CorpusRun:
 
     def create_invalid(self, part: Part) -> None:
         body = self.body(part, self.tokens())
-        title = f"refused create {part.id}: {part.set}"
+        name = f"refused create {part.id}"
         self.refused_names.append((part, body["last_name"]))
-        response = self.found.send(part.requirement, title, lambda: self.lc.create(body))
-        if response is not None:
-            with self.found.case(part.requirement, title):
-                _status(response, 422, tuple(in_version(dict.fromkeys(part.error), self.version)))
+        self.found.send(part.requirement, name, f"{name}: {part.set}", lambda: self.lc.create(body), 422,
+                        tuple(in_version(dict.fromkeys(part.error), self.version)))
 
     def updates(self) -> None:
         section = corpus.load("trainees")["update"]
@@ -161,14 +198,11 @@ class CorpusRun:
         checks = []
         for part in corpus.cases("trainees", "update", self.version):
             tokens = self.tokens()
-            body, title = in_version(tokens.resolve(part.set), self.version), f"update {part.id}: {part.set}"
-            response = self.found.send(part.requirement, title,
-                                       lambda b=body: self.lc.update(trainee_id, b, method="PATCH"))
-            if response is None:
-                continue
-            with self.found.case(part.requirement, title):
-                _status(response, 422 if part.error else 200, part.error)
-            if not part.error and response.status_code == 200:
+            body, name = in_version(tokens.resolve(part.set), self.version), f"update {part.id}"
+            response = self.found.send(part.requirement, name, f"{name}: {part.set}",
+                                       lambda b=body: self.lc.update(trainee_id, b, method="PATCH"),
+                                       422 if part.error else 200, part.error)
+            if response is not None and not part.error:
                 later |= set(part.expected())
                 checks.append((part, tokens))
         # what the create rows expected for fields a later update changed no longer holds
@@ -192,23 +226,18 @@ class CorpusRun:
         for part in corpus.cases(family, "valid", self.version):
             if part.needs == "school_urn" and not self.school_urn:
                 continue
-            tokens, title = self.tokens(), f"valid {family[:-1]} {part.id} ({part.label})"
+            tokens, name = self.tokens(), f"valid {family[:-1]} {part.id}"
             body = tokens.resolve(part.set)
-            response = self.found.send(part.requirement, title, lambda b=body: post(trainee_id, b))
-            if response is None:
-                continue
-            with self.found.case(part.requirement, title):
-                _status(response, 201)
-            if response.status_code == 201:
+            response = self.found.send(part.requirement, name, f"{name} ({part.label})",
+                                       lambda b=body: post(trainee_id, b), 201)
+            if response is not None:
                 item = tokens.resolve(part.expected())
                 checks = ([item], []) if family == "degrees" else ([], [item])
                 self.expected.setdefault(trainee_id, []).append((part, {}, *checks))
         for part in corpus.cases(family, "invalid", self.version):
-            body, title = self.tokens().resolve(part.set), f"refused {family[:-1]} {part.id}: {part.set}"
-            response = self.found.send(part.requirement, title, lambda b=body: post(trainee_id, b))
-            if response is not None:
-                with self.found.case(part.requirement, title):
-                    _status(response, 422, part.error)
+            body, name = self.tokens().resolve(part.set), f"refused {family[:-1]} {part.id}"
+            self.found.send(part.requirement, name, f"{name}: {part.set}", lambda b=body: post(trainee_id, b), 422,
+                            part.error)
 
     # -- reading everything back ---------------------------------------------------------------------
     def read_back(self) -> dict[str, dict[str, Any]]:

@@ -21,11 +21,12 @@ from register_sandbox.defects import BY_NAME
 from .harness import run_suites
 
 
-def _run(tmp_path: Path, defects: list[str], suites: tuple[str, ...] = ("lifecycle",), **kw) -> tuple[dict, object]:
+def _run(tmp_path: Path, defects: list[str], suites: tuple[str, ...] = ("lifecycle",), profile: str = "quick",
+         **kw) -> tuple[dict, object]:
     ids = list(dict.fromkeys(i for name in defects for i in BY_NAME[name].requirement_ids))
     reports = tmp_path / "reports"
     run = run_suites(defect=defects[0], more_defects=defects[1:], version="v2026.1", suites=suites,
-                     requirements=ids, profile="quick", timeout=300, reports=reports, **kw)
+                     requirements=ids, profile=profile, timeout=300, reports=reports, **kw)
     assert (reports / "summary.json").is_file(), run.output_tail
     summary = json.loads((reports / "summary.json").read_text(encoding="utf-8"))
     assert (reports / "report.html").is_file()
@@ -34,6 +35,18 @@ def _run(tmp_path: Path, defects: list[str], suites: tuple[str, ...] = ("lifecyc
 
 def _explain(summary: dict) -> str:
     return "\n".join(f"{p['id']} ×{p['count']}: {p['statement']}" for p in summary["problems"]) or "no problems"
+
+
+def _replay(summary_path: Path, sandbox, replayed: list[tuple[str, int, int]]) -> None:
+    """Paste each failure's curl line into bash with the tokens exported; record (id, reported, got)."""
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    env = {**os.environ, "REGISTER_API_TOKEN": sandbox.token, "REGISTER_API_SECOND_TOKEN": sandbox.second_token}
+    for failure in summary["failures"]:
+        assert failure["request"] and failure["request"]["url"].startswith(sandbox.base_url), failure["id"]
+        assert failure["curl"] and sandbox.token not in failure["curl"], failure["id"]
+        line = f"{failure['curl']} -s -o /dev/null -w '%{{http_code}}'"
+        out = subprocess.run(["bash", "-c", line], env=env, capture_output=True, text=True, timeout=30)
+        replayed.append((failure["id"], failure["response"]["status"], int(out.stdout or 0)))
 
 
 @pytest.mark.parametrize(("defect", "statement"), [
@@ -66,18 +79,8 @@ def test_every_failure_has_a_request_and_a_curl_that_reproduces_its_status(tmp_p
     """401 and 404 bodies of the wrong shape: each failure's curl, pasted into a shell with the tokens
     exported, gets the status the failure reports (own token, second token and deliberately wrong ones)."""
     replayed: list[tuple[str, int, int]] = []
-
-    def replay(sandbox) -> None:
-        summary = json.loads((tmp_path / "reports" / "summary.json").read_text(encoding="utf-8"))
-        env = {**os.environ, "REGISTER_API_TOKEN": sandbox.token, "REGISTER_API_SECOND_TOKEN": sandbox.second_token}
-        for failure in summary["failures"]:
-            assert failure["request"] and failure["request"]["url"].startswith(sandbox.base_url), failure["id"]
-            assert failure["curl"] and sandbox.token not in failure["curl"], failure["id"]
-            line = f"{failure['curl']} -s -o /dev/null -w '%{{http_code}}'"
-            out = subprocess.run(["bash", "-c", line], env=env, capture_output=True, text=True, timeout=30)
-            replayed.append((failure["id"], failure["response"]["status"], int(out.stdout or 0)))
-
-    summary, run = _run(tmp_path, ["auth-401-wrong-body", "error-404-shape"], on_sandbox=replay)
+    summary, run = _run(tmp_path, ["auth-401-wrong-body", "error-404-shape"],
+                        on_sandbox=lambda sandbox: _replay(tmp_path / "reports" / "summary.json", sandbox, replayed))
     assert summary["failures"], run.output_tail
     assert replayed and all(expected == got for _, expected, got in replayed), replayed
 
@@ -121,3 +124,31 @@ def test_two_defects_on_the_schema_suite_lead_with_two_problems(tmp_path: Path) 
     """A wrong token accepted and another provider's trainee readable: two root causes, two problems."""
     summary, _ = _run(tmp_path, ["auth-invalid-token-accepted", "iso-cross-provider-read"], suites=("schema",))
     assert sorted(p["requirement"] for p in summary["problems"]) == ["AUTH-ISOLATION", "SCH-AUTH"], _explain(summary)
+
+
+INPUT_DEFECTS = {"input-unknown-school-500": "IN-UNKNOWN-REFERENCE", "input-dob-16-boundary": "IN-DATE-BOUNDARIES",
+                 "input-part-time-study-mode-refused": "IN-CODE-LISTS"}
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+def test_three_input_defects_lead_with_three_problems_each_with_its_own_case(tmp_path: Path) -> None:
+    """The input corpus is one test; three input defects it sees are three problems, each naming its own
+    IN requirement (a failed verdict each) with the POST of its own case, whose curl reproduces the status."""
+    replayed: list[tuple[str, int, int]] = []
+    summary, run = _run(tmp_path, list(INPUT_DEFECTS), profile="certify",
+                        on_sandbox=lambda sandbox: _replay(tmp_path / "reports" / "summary.json", sandbox, replayed))
+    problems = summary["problems"]
+    assert sorted(p["requirement"] for p in problems) == sorted(INPUT_DEFECTS.values()), _explain(summary)
+    for problem in problems:
+        assert "\n" not in problem["statement"], problem["statement"]
+        assert problem["request"]["method"] == "POST" and problem["request"]["url"].endswith("/trainees"), problem
+    statuses = {p["requirement"]: p["response"]["status"] for p in problems}
+    assert statuses == {"IN-UNKNOWN-REFERENCE": 500, "IN-DATE-BOUNDARIES": 422, "IN-CODE-LISTS": 422}, statuses
+    by_id = {p["requirement"]: p for p in problems}
+    assert "date_of_birth" in by_id["IN-DATE-BOUNDARIES"]["statement"], by_id["IN-DATE-BOUNDARIES"]["statement"]
+    assert "study_mode" in by_id["IN-CODE-LISTS"]["statement"], by_id["IN-CODE-LISTS"]["statement"]
+    verdicts = {r["id"]: r["results"]["v2026.1"]["verdict"] for r in summary["requirements"]}
+    assert all(verdicts[rid] == "fail" for rid in INPUT_DEFECTS.values()), verdicts
+    assert {f["problem"] for f in summary["failures"]} == {p["id"] for p in problems}
+    assert replayed and all(expected == got for _, expected, got in replayed), replayed
+    assert {status for _, status, _ in replayed} == {422, 500}, run.output_tail

@@ -80,6 +80,28 @@ def test_a_step_names_one_requirement_and_keeps_the_exchange() -> None:
     assert str(failure).startswith("[LC-CREATE-SUBMITTED] create answers 201\nUnexpected response status")
 
 
+def test_several_findings_become_one_record_each_with_its_own_exchange() -> None:
+    """``RequirementFailure.several`` (the input corpus): the report hook's record carries one finding per
+    case, each with its own requirement, statement and exchange; JUnit and the console get the whole text."""
+    from types import SimpleNamespace
+
+    from register_conformance.plugin import _failure_record
+
+    first, second = _response(422), _response(500)
+    findings = [RequirementFailure("[IN-DATE-BOUNDARIES] row 0\nReceived: 422", requirement_id="IN-DATE-BOUNDARIES",
+                                   response=first, statement="valid create row 0: 422 date_of_birth …"),
+                RequirementFailure("[IN-UNKNOWN-REFERENCE] unknown URN\nReceived: 500",
+                                   requirement_id="IN-UNKNOWN-REFERENCE", response=second, kind="status")]
+    exc = RequirementFailure.several(findings, "2 corpus case(s) failed:")
+    assert find_failure(exc) is exc and exc.requirement_id == "IN-DATE-BOUNDARIES"
+    record = _failure_record(SimpleNamespace(stash={}), exc, None)
+    assert record["message"].startswith("2 corpus case(s) failed:\n\n[IN-DATE-BOUNDARIES]")
+    assert [(f["requirement"], f["response"]["status"], f["kind"], f["statement"]) for f in record["findings"]] == [
+        ("IN-DATE-BOUNDARIES", 422, None, "valid create row 0: 422 date_of_birth …"),
+        ("IN-UNKNOWN-REFERENCE", 500, "status", None)]
+    assert all(f["curl"].startswith("curl -X POST") and f["message"].startswith("[IN-") for f in record["findings"])
+
+
 PATHS = {
     "/api/{api_version}/trainees": {"get": {"responses": {"200": {}}}, "post": {"responses": {"201": {}}}},
     "/api/{api_version}/trainees/{trainee_id}": {"get": {"responses": {"200": {}, "404": {}}}},

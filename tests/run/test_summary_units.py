@@ -87,3 +87,35 @@ def test_an_interrupted_run_says_so_whatever_ran() -> None:
                          CATALOGUE, {"v2025.0": matcher}, None, interrupted=True)
     jsonschema.validate(data, load_schema())
     assert data["verdict"] == "interrupted" and data["exit_code"] == 130 and data["totals"]["passed"] == 1
+
+
+def _finding(rid: str, status: int, statement: str, kind: str | None = None) -> dict[str, Any]:
+    return {"requirement": rid, "message": f"[{rid}] case\nReceived: {status}",
+            "request": {"method": "POST", "url": "http://127.0.0.1:1/api/v2025.0/info", "headers": {}, "body": None},
+            "response": {"status": status, "headers": {}, "body": None}, "curl": f"curl {rid}",
+            "signature": {"kind": kind, "statement": statement}}
+
+
+CORPUS = {"nodeid": "suites/lifecycle/test_input_corpus.py::test_input_corpus", "outcome": "failed",
+          "requirements": ["R-A", "R-B", "R-D"], "failed_requirements": ["R-A", "R-B"], "message": "2 corpus cases",
+          "findings": [_finding("R-A", 422, "valid create row 0: 422 date_of_birth …\nsecond line"),
+                       _finding("R-B", 500, "refused create unknown-school-urn: 500")]}
+
+
+def test_a_test_reporting_several_findings_is_one_failure_and_problem_each() -> None:
+    data = _summary(dict(CORPUS))
+    assert [(f["id"].rsplit("::", 1)[1], f["failed_requirements"], f["response"]["status"], f["curl"])
+            for f in data["failures"]] == [("test_input_corpus#1", ["R-A"], 422, "curl R-A"),
+                                           ("test_input_corpus#2", ["R-B"], 500, "curl R-B")]
+    assert _verdicts(data) == {"R-A": "fail", "R-B": "fail", "R-C": "not-applicable", "R-D": "pass"}
+    assert [(p["requirement"], p["count"]) for p in data["problems"]] == [("R-A", 1), ("R-B", 1)]
+    first = data["problems"][0]
+    assert first["statement"] == "R-A: valid create row 0: 422 date_of_birth … second line — POST /info → 422"
+    assert first["requirement_title"] == "title R-A" and first["curl"] == "curl R-A"
+    assert "findings" not in data["tests"][0] and data["totals"]["failed"] == 1
+
+
+def test_a_baseline_excuses_a_test_reporting_several_findings_only_when_it_lists_them_all() -> None:
+    assert _summary(dict(CORPUS), baseline=Baseline("b", {"R-A": ""}))["verdict"] == "non-conformant"
+    assert _summary(dict(CORPUS), baseline=Baseline("b", {"R-A": "", "R-B": ""}))["verdict"] == "conformant"
+    assert _summary(dict(CORPUS), baseline=Baseline("b", {CORPUS["nodeid"]: ""}))["verdict"] == "conformant"

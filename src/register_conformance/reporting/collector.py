@@ -213,9 +213,18 @@ class Collector:
                 response=failure.get("response"),
                 curl=failure.get("curl"),
                 details=text[-MAX_DETAILS:],
-                signature={k: failure.get(k) for k in ("kind", "field", "expected", "title")},
+                signature=_signature(failure),
             )
-            if failure.get("requirement"):
+            if failure.get("findings"):
+                # Several failures of one test (the input corpus): each its own requirement and exchange.
+                record["findings"] = [
+                    {"requirement": f.get("requirement"), "message": _plain(self.redact(f.get("message")) or ""),
+                     "request": f.get("request"), "response": f.get("response"), "curl": f.get("curl"),
+                     "signature": _signature(f)}
+                    for f in failure["findings"]]
+                record["failed_requirements"] = list(dict.fromkeys(
+                    f["requirement"] for f in failure["findings"] if f.get("requirement")))
+            elif failure.get("requirement"):
                 record["failed_requirements"] = [failure["requirement"]]
         if is_subtest(report) and self.current and report.nodeid != self.current:
             # Schemathesis reports each API operation as a sub-test of one pytest item.
@@ -241,7 +250,7 @@ class Collector:
         record["outcome"] = outcomes.test_outcome(self.phases.pop(nodeid, {}), xfailed=record.pop("xfail", False))
         if record["outcome"] in (outcomes.PASSED,):
             for key in ("message", "request", "response", "curl", "details", "failed_in", "failed_requirements",
-                        "signature"):
+                        "signature", "findings"):
                 record.pop(key, None)
         record["resource"] = resource or self.traffic.resource_for(nodeid)
         self.done += 1
@@ -345,6 +354,11 @@ class Collector:
         with self._emit_lock:
             if self.events is not None:
                 self.events.close()
+
+
+def _signature(failure: dict[str, Any]) -> dict[str, Any]:
+    """What the problem grouping reads of a failure (``reporting.problems``)."""
+    return {k: failure.get(k) for k in ("kind", "field", "expected", "title", "statement")}
 
 
 def _crash_message(report: pytest.TestReport) -> str | None:

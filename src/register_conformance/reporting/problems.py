@@ -11,7 +11,9 @@ A failure's signature is what broke:
   status received, on whichever operations it showed; for a Schemathesis check that names its finding
   (``ignored_auth``: which credential the probe carried) the check and that finding instead of the
   status, which is incidental there (a probe with a wrong token that gets through answers whatever the
-  operation answers: 200, 201, 409…);
+  operation answers: 200, 201, 409…); its statement is the first failure's own one-line ``statement``
+  when it has one (an input-corpus case: "valid create row 0: 422 date_of_birth …"), else the
+  requirement's title;
 * ``test`` — a failure naming no requirement stays its own problem.
 
 Schemathesis deduplicates its own failures the same way within one operation; this does it across the
@@ -72,6 +74,11 @@ def signature(failure: Mapping[str, Any], matchers: Mapping[str, OperationMatche
     return out
 
 
+def _one_line(text: str | None, limit: int = 160) -> str | None:
+    line = " ".join(str(text or "").split())
+    return (line[:limit - 1] + "…" if len(line) > limit else line) or None
+
+
 def _field(path: str | None) -> str:
     """``data/0/date_of_birth`` → ``date_of_birth``: the field, wherever the response carries it."""
     parts = [p for p in str(path or "").split("/") if p and not p.isdigit()]
@@ -96,8 +103,13 @@ def key_of(sig: Mapping[str, Any]) -> str:
     return " | ".join("" if p is None else str(p) for p in parts)
 
 
-def statement(sig: Mapping[str, Any], requirement_title: str | None, operations: Sequence[str] = ()) -> str:
-    """One line a reader acts on: ``POST /trainees answers 200; the facts require 201``."""
+def statement(sig: Mapping[str, Any], requirement_title: str | None, operations: Sequence[str] = (),
+              seen: str | None = None) -> str:
+    """One line a reader acts on: ``POST /trainees answers 200; the facts require 201``.
+
+    ``seen``: the first failure's own statement, which a ``rule`` problem reads instead of the
+    requirement's title (the title stays in the problem's ``requirement_title``).
+    """
     op, status, kind = sig.get("operation"), sig.get("status"), sig.get("kind")
     if kind == "status":
         expected = sig.get("expected")
@@ -108,7 +120,7 @@ def statement(sig: Mapping[str, Any], requirement_title: str | None, operations:
     if kind == "body":
         return f"Response field {sig.get('field') or '(root)'} breaks the schema{where}"
     if kind == "rule":
-        return f"{sig.get('requirement')}: {requirement_title or 'requirement broken'}{where}"
+        return f"{sig.get('requirement')}: {seen or requirement_title or 'requirement broken'}{where}"
     return f"{sig.get('test')} failed without naming a requirement{where}"
 
 
@@ -137,6 +149,7 @@ def build_problems(failures: list[dict[str, Any]], matchers: Mapping[str, Operat
                 "response": failure.get("response"),
                 "curl": failure.get("curl"),
                 "message": failure.get("message"),
+                "seen": _one_line((failure.get("signature") or {}).get("statement")),
                 "baselined": True,
             }
         group["failures"].append(failure["id"])
@@ -155,7 +168,7 @@ def build_problems(failures: list[dict[str, Any]], matchers: Mapping[str, Operat
     for index, group in enumerate(ordered, 1):
         group["id"] = f"P{index}"
         group["statement"] = statement(group["signature"], titles.get(group["signature"].get("requirement") or ""),
-                                       group["operations"])
+                                       group["operations"], group.pop("seen"))
         group["count"] = len(group["failures"])
         group["fingerprint"] = hashlib.sha256(group["key"].encode()).hexdigest()[:12]
     by_key = {g["key"]: g["id"] for g in ordered}

@@ -41,11 +41,28 @@ def _tests(runs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 "baselined": False,
             }
             for key in ("reason", "message", "request", "response", "curl", "details", "failed_requirements",
-                        "signature"):
+                        "signature", "findings"):
                 if test.get(key):
                     entry[key] = test[key]
             tests.append(entry)
     return tests
+
+
+def _failures_of(test: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The failure entries of a failed test: one, or one per finding when it reported several
+    (``RequirementFailure.several``: ids ``<test id>#1``, ``#2``, …, each with its own requirement and
+    exchange; the test's full output is shared)."""
+    keys = ("id", "nodeid", "api_version", "suite", "outcome", "requirements", "message", "request", "response",
+            "curl", "details", "baselined", "signature")
+    entry = {key: test.get(key) for key in keys}
+    findings = test.get("findings") or ()
+    if not findings:
+        return [{**entry, "failed_requirements": test.get("failed_requirements") or list(test["requirements"])}]
+    own = ("message", "request", "response", "curl", "signature")
+    return [{**entry, **{key: finding.get(key) for key in own}, "id": f"{test['id']}#{index}",
+             "failed_requirements": [finding["requirement"]] if finding.get("requirement")
+             else list(test["requirements"])}
+            for index, finding in enumerate(findings, 1)]
 
 
 def _requests(runs: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -147,13 +164,7 @@ def build_summary(meta: Mapping[str, Any], runs: Sequence[Mapping[str, Any]], ca
     verdict = outcomes.NON_CONFORMANT if blocking else outcomes.CONFORMANT
     if interrupted:
         verdict = outcomes.INTERRUPTED
-    failures = [
-        {**{key: t.get(key) for key in ("id", "nodeid", "api_version", "suite", "outcome", "requirements",
-                                        "message", "request", "response", "curl", "details", "baselined",
-                                        "signature")},
-         "failed_requirements": t.get("failed_requirements") or list(t["requirements"])}
-        for t in tests if outcomes.counts_against(t["outcome"])
-    ]
+    failures = [failure for t in tests if outcomes.counts_against(t["outcome"]) for failure in _failures_of(t)]
     titles = {rid: req.title for rid, req in catalogue.items()}
     references = {rid: public_reference(req.source, versions[0]) for rid, req in catalogue.items()}
     problems = build_problems(failures, matchers, titles, references)
@@ -193,7 +204,7 @@ def build_summary(meta: Mapping[str, Any], runs: Sequence[Mapping[str, Any]], ca
         "failures": failures,
         "tests": [{k: v for k, v in t.items()
                    if k not in ("message", "request", "response", "curl", "details", "failed_requirements",
-                                "signature")}
+                                "signature", "findings")}
                   for t in tests],
         "coverage": _coverage(runs, versions, matchers),
         "baseline": baseline_section,
