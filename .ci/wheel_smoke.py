@@ -4,8 +4,10 @@ against that install (the same commands the image runs; no container engine need
 
     python3 .ci/wheel_smoke.py [--python .venv/bin/python]
 
-Needs DfE's schemas: REGISTER_OPENAPI_DIR, else ../shared/openapi beside the checkout. Prints the wheel size
-and the time of each step; exits non-zero on the first failure.
+Needs DfE's schemas: REGISTER_OPENAPI_DIR, else ../shared/openapi beside the checkout. They are copied into
+<empty>/openapi/, where a vendor puts them, and the commands run without REGISTER_OPENAPI_DIR (only ``compat`` and
+the Dockerfile's sandbox get it, as in the image). Prints the wheel size and the time of each step; exits non-zero
+on the first failure.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -75,15 +78,24 @@ def main() -> int:
         step("install the wheel into a fresh venv", [str(bin_dir / "python"), "-m", "pip", "install", "--quiet",
                                                      "--no-compile", "--disable-pip-version-check", str(wheel)])
         empty = work / "empty"
-        empty.mkdir()
-        env = {**os.environ, "REGISTER_OPENAPI_DIR": schemas}
-        for name in ("REGISTER_BASE_URL", "PYTEST_BASE_URL", "REGISTER_API_TOKEN", "REGISTER_API_SECOND_TOKEN"):
+        (empty / "openapi").mkdir(parents=True)
+        for official in Path(schemas).glob("v*.yaml"):
+            shutil.copy(official, empty / "openapi")
+        env = dict(os.environ)  # the schemas are found in ./openapi/ of the current folder
+        for name in ("REGISTER_BASE_URL", "PYTEST_BASE_URL", "REGISTER_API_TOKEN", "REGISTER_API_SECOND_TOKEN",
+                     "REGISTER_OPENAPI_DIR", "REGISTER_API_VERSION"):
             env.pop(name, None)
+        env_dir = {**env, "REGISTER_OPENAPI_DIR": schemas}
         tool = str(bin_dir / "register-conformance")
         step("schemas", [tool, "schemas"], cwd=empty, env=env)
-        step("compat", [tool, "compat"], cwd=empty, env=env)
-        step("python -m register_conformance --version", [str(bin_dir / "python"), "-m", "register_conformance",
-                                                          "--version"], cwd=empty, env=env)
+        step("compat (REGISTER_OPENAPI_DIR)", [tool, "compat"], cwd=empty, env=env_dir)
+        listed = step("python -m register_conformance requirements --json",
+                      [str(bin_dir / "python"), "-m", "register_conformance", "requirements", "--json"],
+                      cwd=empty, env=env)
+        covered = [r for r in json.loads(listed.stdout) if r["tests"]]
+        if not any(t.startswith("suites/schema/") for r in covered for t in r["tests"]):
+            raise SystemExit("wheel smoke: requirements lists no test of the schema suite")
+        print(f"   {len(covered)} requirements covered by tests", flush=True)
         collected = step("pytest --pyargs register_conformance.suites.lifecycle --collect-only (pytest11 plugin)",
                          [str(bin_dir / "python"), "-m", "pytest", "--pyargs", "register_conformance.suites.lifecycle",
                           "-p", "no:cacheprovider", "--collect-only", "-q", "--base-url", "http://127.0.0.1:9",
@@ -93,7 +105,7 @@ def main() -> int:
                    [tool, "run", "--api-version", "v2026.1", "--profile", "quick", "--suite", "lifecycle"],
                    cwd=empty, env=env)
         print("   " + "\n   ".join(run.stdout.strip().splitlines()[-3:]), flush=True)
-        summaries = list((empty / "reports").glob("*/summary.json"))
+        summaries = list((empty / "reports").glob("2*/summary.json"))
         if len(summaries) != 1 or json.loads(summaries[0].read_text())["verdict"] != "conformant":
             raise SystemExit(f"wheel smoke: expected one conformant report under {empty / 'reports'}, got {summaries}")
         nodeids = re.findall(r'"(suites/lifecycle/test_[^"]+)"', summaries[0].read_text())
@@ -106,21 +118,32 @@ def main() -> int:
         command[0] = str(bin_dir / command[0])  # ENTRYPOINT register-conformance, from the fresh venv
         healthcheck[0] = str(bin_dir / healthcheck[0])
         t0 = time.monotonic()
-        sandbox = subprocess.Popen(command, cwd=empty, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        sandbox = subprocess.Popen(command, cwd=empty, env=env_dir, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.STDOUT)
         try:
             while subprocess.run(healthcheck, capture_output=True).returncode != 0:
                 if sandbox.poll() is not None or time.monotonic() - t0 > 30:
                     raise SystemExit(f"wheel smoke: the Dockerfile's sandbox command never became healthy: {command}")
                 time.sleep(0.3)
             print(f"== Dockerfile CMD + HEALTHCHECK: healthy after {time.monotonic() - t0:.1f} s", flush=True)
+            # The pytest route against it: --reports DIR comes from the collector's pytest11 entry point.
+            pytest_reports = empty / "reports" / "pytest-route"
+            step("pytest --pyargs register_conformance.suites.lifecycle -k index_empty --reports DIR",
+                 [str(bin_dir / "python"), "-m", "pytest", "--pyargs", "register_conformance.suites.lifecycle",
+                  "-p", "no:cacheprovider", "-q", "-k", "index_empty", "--base-url", f"http://127.0.0.1:{port}",
+                  "--api-version", "v2026.1", "--rate-limit", "off", "--reports", str(pytest_reports)],
+                 cwd=empty, env={**env, "REGISTER_API_TOKEN": "sandbox_provider_a_token"})
+            verdict = json.loads((pytest_reports / "summary.json").read_text())["verdict"]
+            if verdict != "conformant":
+                raise SystemExit(f"wheel smoke: the pytest route's --reports summary says {verdict}")
         finally:
             sandbox.terminate()
             sandbox.wait(10)
         if subprocess.run(healthcheck, capture_output=True).returncode == 0:
             raise SystemExit("wheel smoke: the healthcheck passes with the sandbox stopped")
         left = sorted(p.name for p in empty.iterdir())
-        if left != ["reports"]:
-            raise SystemExit(f"wheel smoke: the empty folder holds more than reports/: {left}")
+        if left != ["openapi", "reports"]:
+            raise SystemExit(f"wheel smoke: the empty folder holds more than openapi/ and reports/: {left}")
     print(f"wheel smoke: passed in {time.monotonic() - t_start:.0f} s")
     return 0
 

@@ -208,6 +208,11 @@ def route_through(schema: Any, session: Any) -> Any:
     ``case.call`` is not enough. The schema's class gets a ``transport`` that falls back to
     ``session`` whenever no session is given; clones of the schema (pytest plugin) keep it.
     ``session`` must carry no credentials. Idempotent per session.
+
+    A library patch, on purpose (listed in docs/ARCHITECTURE.md): Schemathesis 4.x has no public way to give a
+    schema a transport or a default session (``BaseSchema.transport`` is a read-only property over
+    ``transport.get(app)``, and its probes call ``schema.transport.send`` directly), so this one schema object
+    gets a subclass overriding that property; the Schemathesis classes themselves are untouched.
     """
     if getattr(schema, "_register_session", None) is session:
         return schema

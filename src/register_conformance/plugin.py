@@ -38,6 +38,9 @@ SCHEMA_KEY = pytest.StashKey[object]()
 SESSION_KEY = pytest.StashKey[object]()
 OBSERVERS_KEY = pytest.StashKey[ExchangeObservers]()
 LAST_EXCHANGE_KEY = pytest.StashKey["LastExchange"]()
+# Module state, on purpose: a schema-suite test module builds its Schemathesis tests at import
+# (``schema.parametrize()`` at collection), where no fixture or ``request.config`` exists yet, so it reaches
+# the running config through ``current_config()``. One pytest session per process; set in pytest_configure.
 _CONFIG: list[pytest.Config] = []
 
 

@@ -221,13 +221,13 @@ def make_deleted_is_gone_check(send: Callable[..., Any]) -> Callable[[Any, Any, 
 NEVER_REJECTED_QUERY = frozenset({"page", "per_page", "has_trn"})
 
 
-def _oas_to_jsonschema(node: Any) -> Any:
+def oas_to_jsonschema(node: Any) -> Any:
     """OpenAPI 3.0 ``nullable`` → JSON Schema ``null`` (recursively, on a copy)."""
     if isinstance(node, list):
-        return [_oas_to_jsonschema(x) for x in node]
+        return [oas_to_jsonschema(x) for x in node]
     if not isinstance(node, dict):
         return node
-    out = {k: _oas_to_jsonschema(v) for k, v in node.items() if k not in ("nullable", "example", "x-codes")}
+    out = {k: oas_to_jsonschema(v) for k, v in node.items() if k not in ("nullable", "example", "x-codes")}
     if node.get("nullable") is True:
         if "type" in out:
             out["type"] = [out["type"], "null"] if isinstance(out["type"], str) else [*out["type"], "null"]
@@ -258,7 +258,7 @@ class NegativePolicy:
     """Decide whether a negative case's invalid part survives the API's documented coercions."""
 
     def __init__(self, document: dict[str, Any]) -> None:
-        self.root = _oas_to_jsonschema(copy.deepcopy(document))
+        self.root = oas_to_jsonschema(copy.deepcopy(document))
 
     def _body_schema(self, case: Any) -> dict[str, Any] | None:
         op = self.root["paths"].get(case.path, {}).get(case.method.lower(), {})

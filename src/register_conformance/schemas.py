@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -62,6 +63,13 @@ def candidate_dirs(explicit: str | os.PathLike[str] | None = None) -> list[Path]
     return list(dict.fromkeys(d.resolve() for d in dirs))
 
 
+def search_dirs(explicit: str | os.PathLike[str] | None = None) -> list[Path]:
+    """The folders ``locate`` reads: an explicit one (option or environment) alone, else every candidate."""
+    dirs = candidate_dirs(explicit)
+    # An explicit folder wins outright: do not silently fall back to another copy.
+    return dirs[:1] if explicit or os.environ.get(ENV_OPENAPI_DIR) else dirs
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -77,10 +85,7 @@ def locate(version: str, explicit: str | os.PathLike[str] | None = None) -> Sche
     """Find the official schema for ``version``; raise a one-line error naming where to put it."""
     _check_version(version)
     entry = load_manifest().get("schemas", {}).get(version, {})
-    dirs = candidate_dirs(explicit)
-    if explicit or os.environ.get(ENV_OPENAPI_DIR):
-        # An explicit folder wins outright: do not silently fall back to another copy.
-        dirs = dirs[:1]
+    dirs = search_dirs(explicit)
     for folder in dirs:
         path = folder / f"{version}.yaml"
         if path.is_file():
@@ -102,6 +107,26 @@ def verify(schema: SchemaFile) -> SchemaFile:
             f"{schema.expected_sha256[:12]}…): replace it with the official {schema.version} file"
         )
     return schema
+
+
+def schema_folder(versions: Iterable[str], explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The absolute folder holding the verified official schemas of ``versions``, for a pytest child process.
+
+    The parent resolves it (the child runs in a temporary folder, where ``./openapi/`` and a relative
+    ``--openapi-dir`` mean something else) and passes it on as ``--openapi-dir``. A missing or wrong file
+    is the same one-line error as anywhere else.
+    """
+    versions = list(versions)
+    for version in versions:
+        verify(locate(version, explicit))
+    dirs = search_dirs(explicit)
+    for folder in dirs:
+        if all((folder / f"{version}.yaml").is_file() for version in versions):
+            return folder
+    raise ConfigurationError(
+        f"the official schemas {', '.join(f'{v}.yaml' for v in versions)} are not in one folder (searched "
+        f"{', '.join(str(d) for d in dirs)}); put them side by side and pass --openapi-dir / set {ENV_OPENAPI_DIR}"
+    )
 
 
 def read_yaml(path: Path) -> Any:

@@ -14,8 +14,9 @@ import pytest
 
 from register_conformance.client import ApiClient
 from register_conformance.expect import expect_json, expect_status
+from register_conformance.lifecycle.facts import WITHDRAWABLE_STATES
 
-from .data import V2025, V2026, WITHDRAWABLE, WITHDRAWAL_DATE, in_version, trainee
+from .data import V2025, V2026, WITHDRAWAL_DATE, in_version, trainee
 
 _SERVED: dict[str, int] = {}
 
@@ -57,7 +58,7 @@ def created(v2026: ApiClient) -> Iterator[list[str]]:
     for trainee_id in ids:
         try:
             response = v2026.get(f"/trainees/{trainee_id}")
-            if response.status_code == 200 and response.json().get("state") in WITHDRAWABLE:
+            if response.status_code == 200 and response.json().get("state") in WITHDRAWABLE_STATES:
                 v2026.post(f"/trainees/{trainee_id}/withdraw", json={"data": {
                     "withdrawal_date": WITHDRAWAL_DATE, "reasons": ["record_added_in_error"],
                     "trigger": "provider", "future_interest": "no"}})

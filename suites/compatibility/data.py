@@ -34,11 +34,6 @@ TO_2026: dict[str, str] = {old: new for new, old in TO_2025.items()}
 #: Keys only the v2026.1 trainee object has (core.md §16: iqts_country).
 ONLY_2026 = frozenset({"iqts_country"})
 
-STATE_TRANSITION_BODY = {"errors": [{"error": "StateTransitionError", "message":
-                                     "It’s not possible to perform this action while the trainee is in its "
-                                     "current state"}]}
-WITHDRAWABLE = frozenset({"submitted_for_trn", "trn_received", "deferred"})
-
 _DATES = CycleDates(utc_today())
 ITT_START = _DATES.started.isoformat()
 ITT_END = _DATES.end_for(_DATES.started).isoformat()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from register_conformance.expect import expect_body, expect_error, expect_json, expect_messages, expect_status
+from register_conformance.lifecycle.facts import STATE_TRANSITION_BODY
 
 from .cross_reads import show
-from .data import STATE_TRANSITION_BODY, V2025, V2026, WITHDRAWAL_DATE, degree, in_version, placement, trainee
+from .data import V2025, V2026, WITHDRAWAL_DATE, degree, in_version, placement, trainee
 
 PRIMARY_MESSAGE = "course_subject_1 is invalid. It should be `100511` for the course_age_range provided"
 ROUTE_02_MESSAGE = ("training_route has invalid reference data value of 'school_direct_tuition_fee'. "

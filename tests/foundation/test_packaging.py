@@ -81,6 +81,13 @@ def test_plugins_are_entry_points_named_after_the_root_conftest_modules() -> Non
     assert set(entry_points) <= set(root_conftest)
 
 
+def test_the_pytest_route_options_come_from_entry_points() -> None:
+    """Outside a checkout no root conftest loads the plugins: ``--reports DIR`` needs the collector's entry point."""
+    entry_points = set(PYPROJECT["project"]["entry-points"]["pytest11"])
+    assert {"register_conformance.plugin", "register_conformance.selection",
+            "register_conformance.reporting.collector"} <= entry_points
+
+
 def test_a_checkout_is_found_from_the_code_and_holds_suites_and_overlays() -> None:
     assert layout.checkout_root() == ROOT
     assert layout.suites_dir() == ROOT / "suites"
@@ -157,5 +164,6 @@ def test_in_a_checkout_the_plugin_is_registered_once() -> None:
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     registered = [ln for ln in proc.stdout.splitlines() if ln.startswith("PLUGIN registered: <module")]
-    for module in ("register_conformance.plugin", "register_conformance.selection"):
+    for module in ("register_conformance.plugin", "register_conformance.selection",
+                   "register_conformance.reporting.collector"):
         assert sum(f"<module '{module}'" in ln for ln in registered) == 1, module

@@ -87,6 +87,16 @@ FAILING = textwrap.dedent('''\
     def test_trainees_teapot(api):
         expect_status(api.get("/trainees"), 418)
 ''')
+#: Builds its tests from the official schema at collection time, as the schema suite does.
+SCHEMA_AT_COLLECTION = textwrap.dedent('''\
+    from register_conformance.plugin import current_config, session_schema
+
+    session_schema(current_config())
+
+
+    def test_schema_loaded():
+        pass
+''')
 
 
 def make_suites(root: Path, *, failing: bool) -> Path:

@@ -9,6 +9,9 @@ import pytest
 
 from register_conformance.cli import main
 from register_conformance.commands import requirements
+from register_conformance.schemas import ENV_OPENAPI_DIR, locate
+
+from .stub import SCHEMA_AT_COLLECTION, make_suites
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +26,7 @@ def test_collecting_finds_the_tests_citing_each_requirement(coverage: dict[str, 
 
 def test_json_lists_every_requirement_with_its_tests(coverage: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(requirements, "collect_coverage", lambda suites: coverage)
+    monkeypatch.setattr(requirements, "collect_coverage", lambda suites, openapi_dir=None: coverage)
     assert main(["requirements", "--json"]) == 0
     rows = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
     assert rows["VER-INFO"]["tests"] == ["suites/schema/test_info.py::test_info"]
@@ -33,7 +36,8 @@ def test_json_lists_every_requirement_with_its_tests(coverage: dict[str, list[st
 def test_uncovered_lists_only_requirements_without_tests(coverage: dict[str, list[str]],
                                                          monkeypatch: pytest.MonkeyPatch,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(requirements, "collect_coverage", lambda suites: {"VER-INFO": coverage["VER-INFO"]})
+    monkeypatch.setattr(requirements, "collect_coverage",
+                        lambda suites, openapi_dir=None: {"VER-INFO": coverage["VER-INFO"]})
     assert main(["requirements", "--uncovered"]) == 0
     out = capsys.readouterr().out
     assert "AUTH-401" in out
@@ -46,3 +50,27 @@ def test_broken_suite_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureF
     assert main(["requirements", "--suites-dir", str(tmp_path / "suites")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "collecting" in err[0]
+
+
+def test_missing_schemas_are_the_one_line_error_of_every_command(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["requirements", "--openapi-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "official schema v2026.1.yaml not found" in err[0]
+    assert f"put DfE's v2026.1.yaml into {tmp_path.resolve()}/" in err[0]
+
+
+def test_the_collecting_child_reads_the_schemas_found_from_the_current_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child collects in a temporary folder: a relative schema folder is resolved here and passed on."""
+    (tmp_path / "project").mkdir()
+    suites = make_suites(tmp_path / "project", failing=False)
+    (suites / "schema" / "test_needs_schema.py").write_text(SCHEMA_AT_COLLECTION)
+    (tmp_path / "openapi").mkdir()
+    (tmp_path / "openapi" / "v2026.1.yaml").write_bytes(locate("v2026.1").path.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(ENV_OPENAPI_DIR, "openapi")
+    monkeypatch.delenv("REGISTER_API_VERSION", raising=False)
+    coverage = requirements.collect_coverage(suites)
+    assert coverage["VER-INFO"] == ["suites/schema/test_info.py::test_info"]

@@ -15,7 +15,7 @@ from typing import Any
 
 from register_conformance.clientcert import rules_request as req
 from register_conformance.clientcert.exchange import Exchange
-from register_conformance.clientcert.rules_reaction import _states_in, refused_in_state
+from register_conformance.clientcert.rules_reaction import refused_in_state, states_in
 
 #: Field (or rule) → known-difference ids (data/compat/behaviour.yaml).
 _FIELD_KD = {
@@ -112,6 +112,6 @@ def assess(exchanges: Sequence[Exchange], book: req.SchemaBook) -> list[dict[str
                 if why:
                     add(ex, "CL-REACT-STATE-AWARE", f"{why}: finish edits before withdrawing or recommending",
                         _cite("KD-WRITE-LOCK"), f"lock:{op.name}")
-        for tid, state in _states_in(ex, op):
+        for tid, state in states_in(ex, op):
             states[tid.lower()] = state
     return sorted(rows.values(), key=lambda r: r["seq"])

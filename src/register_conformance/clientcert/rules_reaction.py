@@ -285,7 +285,7 @@ def state_transition(exchanges: Sequence[Exchange], ledger: Ledger) -> None:
                 del refused[k]
 
 
-def _states_in(ex: Exchange, op: Operation | None) -> list[tuple[str, str]]:
+def states_in(ex: Exchange, op: Operation | None) -> list[tuple[str, str]]:
     """(trainee_id, state) pairs a response tells the client."""
     if op is None or ex.status is None or not 200 <= ex.status < 300:
         return []
@@ -328,5 +328,5 @@ def state_aware(exchanges: Sequence[Exchange], ledger: Ledger, version_of: dict[
                 why = refused_in_state(op.name, state, version_of.get(ex.seq, "v2026.1"))
                 if why:
                     ledger.fail(STATE_AWARE, ex.seq, f"{ex.method} {ex.path}: {why} (last seen state)")
-        for tid, state in _states_in(ex, op):
+        for tid, state in states_in(ex, op):
             known[tid.lower()] = state

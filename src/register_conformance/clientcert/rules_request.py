@@ -265,9 +265,9 @@ class SchemaBook:
             op = (doc.get("paths", {}).get("/api/{api_version}" + template) or {}).get(method.lower()) or {}
             body = (((op.get("requestBody") or {}).get("content") or {}).get("application/json") or {}).get("schema")
             if body is not None:
-                from register_conformance.schema_checks import _oas_to_jsonschema
+                from register_conformance.schema_checks import oas_to_jsonschema
 
-                validator = BodyValidator(_oas_to_jsonschema({**body, "components": doc.get("components", {})}))
+                validator = BodyValidator(oas_to_jsonschema({**body, "components": doc.get("components", {})}))
         self._validators[key] = validator
         return validator
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -17,6 +18,8 @@ from typing import Any
 from register_conformance.errors import ConfigurationError
 from register_conformance.reporting.execute import COLLECTOR
 from register_conformance.requirements import catalogue, client_catalogue
+from register_conformance.schemas import ENV_OPENAPI_DIR, schema_folder
+from register_conformance.settings import build_settings
 
 #: How the client rules (``CL-…``) are judged: from a client's traffic, not by a suite test.
 CLIENT_JUDGED_BY = "register-conformance client check | client serve"
@@ -25,17 +28,26 @@ CLIENT_JUDGED_BY = "register-conformance client check | client serve"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--uncovered", action="store_true", help="list only the requirements no test covers")
+    parser.add_argument("--openapi-dir", help=f"folder holding v2025.0.yaml / v2026.1.yaml (env {ENV_OPENAPI_DIR}); "
+                                              "collecting the schema suite reads the official schema")
     parser.add_argument("--suites-dir", help=argparse.SUPPRESS)
 
 
-def collect_coverage(suites: Path) -> dict[str, list[str]]:
-    """Requirement id → node ids of the tests citing it, by collecting ``suites`` with pytest."""
+def collect_coverage(suites: Path, openapi_dir: str | None = None) -> dict[str, list[str]]:
+    """Requirement id → node ids of the tests citing it, by collecting ``suites`` with pytest.
+
+    The schema suite builds its tests from the official schema at collection time; the child runs in a
+    temporary folder, so the schema folder is resolved here and passed on (a missing schema: one line, exit 2).
+    """
     if not suites.is_dir():
         raise ConfigurationError(f"no suites folder at {suites}")
+    version = build_settings({}, os.environ).api_version  # the version the child collects for
+    schemas = schema_folder([version], openapi_dir)
     with tempfile.TemporaryDirectory(prefix="rc-collect-") as tmp:
         out = Path(tmp) / "collected.json"
         cmd = [sys.executable, "-m", "pytest", str(suites), "--collect-only", "-q", "-p", COLLECTOR,
-               "--register-results", str(out), "-p", "no:cacheprovider", "--rootdir", str(suites.parent)]
+               "--register-results", str(out), "-p", "no:cacheprovider", "--rootdir", str(suites.parent),
+               "--api-version", version, "--openapi-dir", str(schemas)]
         proc = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, errors="replace")
         if proc.returncode not in (0, 5) or not out.is_file():
             lines = [ln for ln in (proc.stdout + proc.stderr).splitlines() if ln.strip()]
@@ -67,9 +79,9 @@ def client_rows() -> list[dict[str, Any]]:
 
 
 def main(args: argparse.Namespace) -> int:
-    from register_conformance.commands.run import _suites_root
+    from register_conformance.commands.run import suites_root
 
-    table = rows(collect_coverage(_suites_root(args.suites_dir)))
+    table = rows(collect_coverage(suites_root(args.suites_dir), args.openapi_dir))
     uncovered = [r for r in table if not r["tests"]]
     clients = client_rows()
     if args.json:

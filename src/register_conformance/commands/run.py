@@ -30,6 +30,7 @@ from register_conformance.reporting.baseline import Baseline, load_baseline
 from register_conformance.reporting.execute import Interrupted, PytestRun, RunOutcome, execute
 from register_conformance.reporting.progress import Progress, summary_table
 from register_conformance.reporting.writer import schemas_used, utc, write_reports
+from register_conformance.schemas import schema_folder
 from register_conformance.settings import PROFILES, Settings, build_settings
 
 SUITES = ("schema", "lifecycle", "compatibility")
@@ -65,7 +66,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--suites-dir", help=argparse.SUPPRESS)  # another suites folder (used by our own tests)
 
 
-def _suites_root(option: str | None = None) -> Path:
+def suites_root(option: str | None = None) -> Path:
+    """The suites folder: ``--suites-dir`` when given, else the checkout's or the installed package's."""
     from register_conformance.layout import suites_dir
 
     return Path(option).resolve() if option else suites_dir()
@@ -233,7 +235,7 @@ def main(args: argparse.Namespace) -> int:
     embedded = not (args.base_url or os.environ.get("REGISTER_BASE_URL") or os.environ.get("PYTEST_BASE_URL"))
     settings = _settings(args, embedded)
     versions = list(API_VERSIONS) if args.api_version == "all" else [args.api_version]
-    root = _suites_root(args.suites_dir)
+    root = suites_root(args.suites_dir)
     suites = plan_suites(args.suite, root, settings.profile)
     if "compatibility" in suites and len(versions) == 1:
         if args.suite and "compatibility" in args.suite:
@@ -248,6 +250,8 @@ def main(args: argparse.Namespace) -> int:
 
         previous = load_summary(args.compare)  # a bad PREVIOUS is a usage error before anything runs
     schemas = schemas_used(versions, settings.openapi_dir)
+    # The pytest children run in a temporary folder: they get the folder found here, absolute.
+    settings = settings.replace(openapi_dir=str(schema_folder(versions, settings.openapi_dir)))
     if settings.seed is None:
         settings = settings.replace(seed=random.randint(1, 2**31 - 1))
     if not embedded and not settings.token:

@@ -143,16 +143,6 @@ DATE = r"^\d{4}-\d{2}-\d{2}$"
 INDEX_STATUSES = ("course_not_yet_started", "in_training", "deferred", "awarded", "withdrawn")
 
 
-def index_status_of(state: str, started: bool) -> set[str]:
-    """The ``status`` filter values that select a trainee (core.md §7.3)."""
-    found = {state} & {DEFERRED, AWARDED, WITHDRAWN}
-    if started and state in {SUBMITTED, TRN_RECEIVED, RECOMMENDED}:
-        found.add("in_training")
-    if not started and state not in {DEFERRED, WITHDRAWN}:
-        found.add("course_not_yet_started")
-    return found
-
-
 # -- routes (lifecycle.md §7.3, Appendix D; core.md §9.2, §16) --------------------------------------
 @dataclass(frozen=True)
 class Route:
