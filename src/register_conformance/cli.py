@@ -74,6 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write(f"{prog}: interrupted\n")
         return 130
+    except BrokenPipeError:  # `… | head` stopped reading: not an error; exit as a shell reports SIGPIPE
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at interpreter exit
+        return 141
     except Exception as exc:  # a defect of ours: say so in one line; the traceback only when asked for
         if os.environ.get("REGISTER_CONFORMANCE_DEBUG"):
             traceback.print_exc()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,46 @@ def test_schemas_missing_is_exit_2_with_one_line_per_problem(tmp_path: Path) -> 
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 2 and all("not found" in line and str(tmp_path) in line for line in lines)
+
+
+def test_an_unexpected_error_is_one_line_and_exit_3(monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from register_conformance.commands import schemas
+
+    def broken(args):  # stands in for a defect of the tool
+        raise RuntimeError("boom\nsecond line")
+
+    monkeypatch.setattr(schemas, "main", broken)
+    monkeypatch.delenv("REGISTER_CONFORMANCE_DEBUG", raising=False)
+    assert cli.main(["schemas"]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error: RuntimeError: boom second line" in err
+    assert "Traceback" not in err
+    monkeypatch.setenv("REGISTER_CONFORMANCE_DEBUG", "1")
+    assert cli.main(["schemas"]) == 3
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_a_reader_that_stops_early_is_not_an_error() -> None:
+    """``register-conformance requirements --json | head``: the reader leaves while the command still writes
+    (its output is flushed as it goes). Exit 141, as a shell reports SIGPIPE; no traceback, no "internal error"."""
+    code = textwrap.dedent('''\
+        import sys
+        from register_conformance import cli
+        from register_conformance.commands import schemas
+
+        def chatty(args):
+            for _ in range(10_000):
+                print("x" * 100, flush=True)
+            return 0
+
+        schemas.main = chatty  # stands in for a command that writes a lot
+        sys.exit(cli.main(["schemas"]))
+    ''')
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(100)
+    proc.stdout.close()  # the reader goes away with most of the output unread
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141, err
+    assert err == ""
