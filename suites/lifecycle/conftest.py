@@ -19,6 +19,7 @@ from register_conformance.lifecycle import schema_check
 from register_conformance.lifecycle.cleanup import Cleanup
 from register_conformance.lifecycle.data import TraineeData
 from register_conformance.lifecycle.steps import Lifecycle
+from register_conformance.lifecycle.trn_wait import TrnWait
 from register_conformance.settings import Settings
 
 _LEFTOVERS: list[str] = []
@@ -57,12 +58,18 @@ def dates(data: TraineeData) -> CycleDates:
     return data.dates
 
 
+@pytest.fixture(scope="session")
+def trn_wait(settings: Settings) -> TrnWait:
+    """The run's TRN read schedule: a fixed number of reads per wait, the target's delay learnt once."""
+    return TrnWait(settings.trn_timeout)
+
+
 @pytest.fixture
-def lc(request: pytest.FixtureRequest, api: ApiClient, data: TraineeData, settings: Settings,
+def lc(request: pytest.FixtureRequest, api: ApiClient, data: TraineeData, trn_wait: TrnWait,
        validator: schema_check.Validator | None) -> Iterator[Lifecycle]:
     """Scenario steps as provider A; everything created is cleaned up after the test."""
     cleanup = Cleanup()
-    steps = Lifecycle(api, data, validate=validator, cleanup=cleanup, trn_timeout=settings.trn_timeout)
+    steps = Lifecycle(api, data, validate=validator, cleanup=cleanup, trn=trn_wait)
     yield steps
     leftovers = cleanup.run(Lifecycle(api, data))
     for item in leftovers:

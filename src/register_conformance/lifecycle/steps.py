@@ -8,7 +8,6 @@ every created trainee, degree and placement is registered with the cleanup.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -16,12 +15,13 @@ from typing import Any
 import httpx
 import pytest
 
-from register_conformance.client import ApiClient
+from register_conformance.client import ApiClient, parse_retry_after
 from register_conformance.expect import expect_json, expect_status, fail
 from register_conformance.failures import RequirementFailure
 from register_conformance.lifecycle.compare import async_edge_seen, expect_fields, not_before, trn_may_arrive
 from register_conformance.lifecycle.data import TraineeData
 from register_conformance.lifecycle.facts import NO_TRAINEES_FOUND, SUBMITTED, TRN_RECEIVED, not_found_body
+from register_conformance.lifecycle.trn_wait import TrnWait
 from register_conformance.requirements import get as requirement
 
 _UNSET: Any = object()
@@ -51,13 +51,12 @@ class Lifecycle:
     """The lifecycle endpoints of one target, version and provider."""
 
     def __init__(self, api: ApiClient, data: TraineeData, *, validate: Validator | None = None,
-                 cleanup: Any = None, trn_timeout: float = 30.0, sleep: Callable[[float], None] = time.sleep) -> None:
+                 cleanup: Any = None, trn: TrnWait | None = None) -> None:
         self.api = api
         self.data = data
         self.validate = validate
         self.cleanup = cleanup
-        self.trn_timeout = trn_timeout
-        self.sleep = sleep
+        self.trn = trn if trn is not None else TrnWait()
 
     @property
     def version(self) -> str:
@@ -65,8 +64,7 @@ class Lifecycle:
 
     def as_client(self, api: ApiClient) -> Lifecycle:
         """The same steps sent with another client (another provider, or none); no cleanup."""
-        return Lifecycle(api, self.data, validate=self.validate, cleanup=None, trn_timeout=self.trn_timeout,
-                         sleep=self.sleep)
+        return Lifecycle(api, self.data, validate=self.validate, cleanup=None, trn=self.trn)
 
     # -- transport ---------------------------------------------------------------------------------
     def call(self, method: str, path: str, body: Any = _UNSET, *, envelope: Any = _UNSET,
@@ -85,8 +83,11 @@ class Lifecycle:
     # -- trainees ----------------------------------------------------------------------------------
     def create(self, body: Any = _UNSET, **kw: Any) -> httpx.Response:
         response = self.call("POST", "/trainees", body, **kw)
+        trainee_id = _data(response).get("trainee_id") if response.status_code == 201 else None
+        if isinstance(trainee_id, str):
+            self.trn.created(trainee_id)
         if response.status_code == 201 and self.cleanup is not None:
-            self.cleanup.trainee(_data(response).get("trainee_id"))
+            self.cleanup.trainee(trainee_id)
         return response
 
     def new_trainee(self, route: str = "12", **kw: Any) -> dict[str, Any]:
@@ -101,7 +102,11 @@ class Lifecycle:
     def trainee(self, trainee_id: str) -> dict[str, Any]:
         """GET the trainee; assert 200 and an unwrapped object (core.md §8)."""
         __tracebackhide__ = True
-        response = expect_status(self.show(trainee_id), 200)
+        return self.trainee_body(trainee_id, expect_status(self.show(trainee_id), 200))
+
+    def trainee_body(self, trainee_id: str, response: httpx.Response) -> dict[str, Any]:
+        """The trainee object of a 200 ``GET /trainees/{id}``; fail unless it is unwrapped (core.md §8)."""
+        __tracebackhide__ = True
         body = expect_json(response)
         if not isinstance(body, dict) or body.get("trainee_id") != trainee_id:
             fail(f"Unexpected trainee body\nReceived: {str(body)[:300]}\nExpected: the trainee object "
@@ -183,31 +188,33 @@ class Lifecycle:
         return self.call("DELETE", f"/trainees/{trainee_id}/placements/{placement_id}", **kw)
 
     # -- the asynchronous TRN edge -------------------------------------------------------------------
-    def wait_for_trn(self, trainee_id: str, timeout: float | None = None) -> dict[str, Any]:
-        """Poll GET until the trainee is ``trn_received``; skip (not fail) when the target is too slow.
+    def wait_for_trn(self, trainee_id: str) -> dict[str, Any]:
+        """Read the trainee until it is ``trn_received``; skip (not fail) when the target is too slow.
 
-        The first read comes after one interval (a TRN is never there the moment a trainee is
-        created); the interval starts at 1/30 of the timeout (0.25–10 s) and grows by half each
-        time up to 1/6 of it, so a hosted target with a minutes-long TRN job is polled about ten
-        times, not thirty, within the rate limit.
+        At most ``trn.reads`` reads (see ``TrnWait``): the first when a trainee of this run last had
+        its TRN at that age (1/30 of the timeout for the first wait), the last ``--trn-timeout`` s after
+        the wait began. A ``Retry-After`` on a read puts the next one off at least that long.
         """
         __tracebackhide__ = True
-        timeout = self.trn_timeout if timeout is None else timeout
-        interval = min(10.0, max(0.25, timeout / 30))
-        longest = max(interval, timeout / 6)
-        deadline = time.monotonic() + timeout
-        while True:
-            self.sleep(min(interval, max(0.0, deadline - time.monotonic())))
-            body = self.trainee(trainee_id)
+        times = self.trn.schedule(trainee_id)
+        not_before = 0.0
+        for n, at in enumerate(times):
+            last = n == len(times) - 1
+            if at < not_before and not last:
+                continue
+            self.trn.until(at, not_before - self.trn.clock())
+            response = expect_status(self.show(trainee_id), 200)
+            body = self.trainee_body(trainee_id, response)
             if body.get("state") == TRN_RECEIVED and body.get("trn"):
+                self.trn.seen(trainee_id, missed=n > 0)
                 return body
             if body.get("state") not in (SUBMITTED, TRN_RECEIVED):
                 fail(f"Unexpected state while waiting for a TRN\nReceived: {body.get('state')!r}\n"
                      f"Expected: {SUBMITTED!r} then {TRN_RECEIVED!r}")
-            if time.monotonic() >= deadline:
-                pytest.skip(f"target did not assign a TRN within {timeout:g}s (trainee {trainee_id}); "
-                            "raise --trn-timeout for a hosted environment")
-            interval = min(longest, interval * 1.5)
+            if "retry-after" in response.headers:
+                not_before = self.trn.clock() + parse_retry_after(response.headers["retry-after"])
+        pytest.skip(f"target did not assign a TRN within {self.trn.timeout:g}s (trainee {trainee_id}); "
+                    "raise --trn-timeout for a hosted environment")
 
     # -- index -------------------------------------------------------------------------------------
     def index(self, **params: Any) -> httpx.Response:
