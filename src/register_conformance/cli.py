@@ -13,6 +13,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 
 from register_conformance import __version__
 from register_conformance.errors import EXIT_INTERNAL, EXIT_USAGE, ConformanceError
@@ -80,8 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a defect of ours: say so in one line; the traceback only when asked for
         if os.environ.get("REGISTER_CONFORMANCE_DEBUG"):
             traceback.print_exc()
-        sys.stderr.write(f"{prog}: internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
-                         "(a defect of this tool: please report it; REGISTER_CONFORMANCE_DEBUG=1 shows where)\n")
+        frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
+        sys.stderr.write(f"{prog}: internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}{where} "
+                         "(a defect of this tool, please report it; REGISTER_CONFORMANCE_DEBUG=1 for the traceback)\n")
         return EXIT_INTERNAL
 
 

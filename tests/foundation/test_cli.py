@@ -59,7 +59,7 @@ def test_an_unexpected_error_is_one_line_and_exit_3(monkeypatch: pytest.MonkeyPa
     monkeypatch.delenv("REGISTER_CONFORMANCE_DEBUG", raising=False)
     assert cli.main(["schemas"]) == 3
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "internal error: RuntimeError: boom second line" in err
+    assert err.count("\n") == 1 and "internal error: RuntimeError: boom second line at test_cli.py:" in err
     assert "Traceback" not in err
     monkeypatch.setenv("REGISTER_CONFORMANCE_DEBUG", "1")
     assert cli.main(["schemas"]) == 3

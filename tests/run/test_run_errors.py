@@ -66,7 +66,9 @@ def test_missing_schemas_exit_2(passing_suites: Path, target: str, tmp_path: Pat
 
 
 def test_unreachable_target_exits_2(passing_suites: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_cli(passing_suites, f"http://127.0.0.1:{_free_port()}", tmp_path / "r") == 2
+    with socket.socket() as held:  # bound, never listening: refused, and no other test's server can take the port
+        held.bind(("127.0.0.1", 0))
+        assert run_cli(passing_suites, f"http://127.0.0.1:{held.getsockname()[1]}", tmp_path / "r") == 2
     assert "target unreachable" in _one_line_error(capsys)
     assert not (tmp_path / "r").exists()  # no empty reports folder left behind
 
