@@ -51,19 +51,21 @@ def v2026(both_versions: tuple[ApiClient, ApiClient]) -> ApiClient:
 
 
 @pytest.fixture
-def created(v2026: ApiClient) -> Iterator[list[str]]:
+def created(v2025: ApiClient) -> Iterator[list[str]]:
     """Trainee ids a test created; afterwards they are withdrawn where the API allows it.
 
     One request per trainee: the withdraw itself (a state that cannot be withdrawn answers 422 and
-    changes nothing), not a read first; this counts against a live target's request budget.
+    changes nothing), not a read first. It goes through v2025.0, whose certify budget has room
+    (requests count against the version they call; README, profile certify); either version
+    withdraws the same trainee.
     """
     ids: list[str] = []
     yield ids
+    body = in_version({"withdrawal_date": WITHDRAWAL_DATE, "reasons": ["record_added_in_error"],
+                       "trigger": "provider", "future_interest": "no"}, V2025)
     for trainee_id in ids:
         with contextlib.suppress(httpx.HTTPError):
-            v2026.post(f"/trainees/{trainee_id}/withdraw", json={"data": {
-                "withdrawal_date": WITHDRAWAL_DATE, "reasons": ["record_added_in_error"],
-                "trigger": "provider", "future_interest": "no"}})
+            v2025.post(f"/trainees/{trainee_id}/withdraw", json={"data": body})
 
 
 @pytest.fixture
