@@ -18,7 +18,7 @@ def test_other_provider_sees_nothing(lc, lc_b, data, version):
     tid = created["trainee_id"]
     did = created["degrees"][0]["degree_id"]
     pid = created["placements"][0]["placement_id"]
-    before = lc.trainee(tid)
+    before = created  # the 201 body is the stored record (LC-CREATE-SUBMITTED); expect_unchanged re-reads it
     degrees = expect_status(lc.degrees(tid), 200).json()
     placements = expect_status(lc.placements(tid), 200).json()
 

@@ -5,6 +5,11 @@ test added are deleted while the trainee is still writable (lifecycle.md §2.1),
 whose course has started and whose state allows it is withdrawn (lifecycle.md §5.2). Anything else
 (recommended or awarded trainees, future-start trainees, sub-resources of write-locked trainees) is
 reported as a leftover.
+
+Cleanup counts against a live target's request budget, so it reads a trainee only when it must: a
+trainee the test withdrew itself and added nothing to needs no request; one without added degrees or
+placements is withdrawn straight away (the answer says whether it worked) and read only when the
+withdraw is refused, to say why it is left over.
 """
 
 from __future__ import annotations
@@ -20,10 +25,15 @@ class Cleanup:
 
     def __init__(self) -> None:
         self.trainees: dict[str, dict[str, set[str]]] = {}
+        self.withdrawn_ids: set[str] = set()
 
     def trainee(self, trainee_id: str | None) -> None:
         if trainee_id:
             self.trainees.setdefault(trainee_id, {"degrees": set(), "placements": set()})
+
+    def withdrawn(self, trainee_id: str) -> None:
+        """The test withdrew this trainee (200): the cleanup need not withdraw (or read) it."""
+        self.withdrawn_ids.add(trainee_id)
 
     def degree(self, trainee_id: str, degree_id: str | None) -> None:
         if degree_id and trainee_id in self.trainees:
@@ -38,14 +48,23 @@ class Cleanup:
         leftovers: list[str] = []
         for trainee_id, children in self.trainees.items():
             try:
-                leftovers.extend(self._one(lc, trainee_id, children))
+                leftovers.extend(self._one(lc, trainee_id, children, trainee_id in self.withdrawn_ids))
             except Exception as exc:  # cleanup must not turn a verdict into an error
                 leftovers.append(f"trainee {trainee_id}: cleanup failed ({exc.__class__.__name__})")
         self.trainees.clear()
+        self.withdrawn_ids.clear()
         return leftovers
 
     @staticmethod
-    def _one(lc: Any, trainee_id: str, children: dict[str, set[str]]) -> list[str]:
+    def _one(lc: Any, trainee_id: str, children: dict[str, set[str]], withdrawn: bool) -> list[str]:
+        added = children["degrees"] or children["placements"]
+        if not added and withdrawn:
+            return []
+        tried = False
+        if not added:  # nothing to delete first: withdraw, and read only if that is refused
+            if lc.withdraw(trainee_id).status_code == 200:
+                return []
+            tried = True
         response = lc.show(trainee_id)
         if response.status_code != 200:
             return [f"trainee {trainee_id}: unreadable during cleanup ({response.status_code})"]
@@ -62,7 +81,7 @@ class Cleanup:
         notes = [f"{' and '.join(kept)} added by the test kept (write-locked)"] if kept else []
         started = (trainee.get("itt_start_date") or "9999") <= utc_today().isoformat()
         if state in WITHDRAWABLE_STATES and started:
-            if lc.withdraw(trainee_id).status_code != 200:
+            if tried or lc.withdraw(trainee_id).status_code != 200:
                 notes.insert(0, "withdraw refused")
         elif state != WITHDRAWN:
             notes.insert(0, "course not started" if state in WITHDRAWABLE_STATES else "no API path out of this state")

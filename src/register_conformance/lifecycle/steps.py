@@ -134,7 +134,10 @@ class Lifecycle:
     def withdraw(self, trainee_id: str, body: Any = _UNSET, **kw: Any) -> httpx.Response:
         if body is _UNSET and "envelope" not in kw:
             body = self.data.withdrawal()
-        return self.call("POST", f"/trainees/{trainee_id}/withdraw", body, **kw)
+        response = self.call("POST", f"/trainees/{trainee_id}/withdraw", body, **kw)
+        if response.status_code == 200 and self.cleanup is not None:
+            self.cleanup.withdrawn(trainee_id)
+        return response
 
     def defer(self, trainee_id: str, body: Any = _UNSET, **kw: Any) -> httpx.Response:
         if body is _UNSET and "envelope" not in kw:
