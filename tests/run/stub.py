@@ -10,6 +10,10 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
+
+from register_conformance.schemas import ENV_OPENAPI_DIR, locate
+
 TOKEN = "tok_DISTINCTIVE_7f3c9a1e5b"
 SECOND_TOKEN = "tok_SECOND_b2d4f6a8c0"
 
@@ -142,6 +146,19 @@ SCHEMATHESIS = textwrap.dedent('''\
             raise RequirementFailure("[AUTH-401] Received: %s" % response.status_code, requirement_id="AUTH-401",
                                      response=response)
 ''')
+
+def suites_reading_relative_schemas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str) -> Path:
+    """Suites whose collection needs the official schema, run from ``tmp_path`` with ``REGISTER_OPENAPI_DIR``
+    set to the relative ``openapi`` (holding ``version``'s file): the children must get it resolved."""
+    (tmp_path / "project").mkdir()
+    suites = make_suites(tmp_path / "project", failing=False)
+    (suites / "schema" / "test_needs_schema.py").write_text(SCHEMA_AT_COLLECTION)
+    (tmp_path / "openapi").mkdir()
+    (tmp_path / "openapi" / f"{version}.yaml").write_bytes(locate(version).path.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(ENV_OPENAPI_DIR, "openapi")
+    return suites
+
 
 
 def make_schemathesis_suites(root: Path) -> Path:

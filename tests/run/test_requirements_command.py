@@ -9,9 +9,8 @@ import pytest
 
 from register_conformance.cli import main
 from register_conformance.commands import requirements
-from register_conformance.schemas import ENV_OPENAPI_DIR, locate
 
-from .stub import SCHEMA_AT_COLLECTION, make_suites
+from .stub import suites_reading_relative_schemas
 
 
 @pytest.fixture(scope="module")
@@ -64,13 +63,7 @@ def test_missing_schemas_are_the_one_line_error_of_every_command(tmp_path: Path,
 def test_the_collecting_child_reads_the_schemas_found_from_the_current_folder(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The child collects in a temporary folder: a relative schema folder is resolved here and passed on."""
-    (tmp_path / "project").mkdir()
-    suites = make_suites(tmp_path / "project", failing=False)
-    (suites / "schema" / "test_needs_schema.py").write_text(SCHEMA_AT_COLLECTION)
-    (tmp_path / "openapi").mkdir()
-    (tmp_path / "openapi" / "v2026.1.yaml").write_bytes(locate("v2026.1").path.read_bytes())
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv(ENV_OPENAPI_DIR, "openapi")
+    suites = suites_reading_relative_schemas(tmp_path, monkeypatch, "v2026.1")
     monkeypatch.delenv("REGISTER_API_VERSION", raising=False)
     coverage = requirements.collect_coverage(suites)
     assert coverage["VER-INFO"] == ["suites/schema/test_info.py::test_info"]

@@ -9,10 +9,9 @@ import jsonschema
 import pytest
 
 from register_conformance.reporting.summary import load_schema
-from register_conformance.schemas import ENV_OPENAPI_DIR, locate
 
 from .helpers import files_containing, parse_report, run_cli, summary
-from .stub import SCHEMA_AT_COLLECTION, SECOND_TOKEN, TOKEN, make_suites
+from .stub import SECOND_TOKEN, TOKEN, suites_reading_relative_schemas
 
 
 @pytest.fixture(scope="module")
@@ -116,12 +115,6 @@ def test_summary_table_is_printed(nonconformant: tuple[int, Path], capsys: pytes
 def test_the_pytest_children_read_the_schemas_found_from_the_current_folder(
         target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The children run in a temporary folder: the schema folder (here relative) is resolved once and passed on."""
-    (tmp_path / "project").mkdir()
-    suites = make_suites(tmp_path / "project", failing=False)
-    (suites / "schema" / "test_needs_schema.py").write_text(SCHEMA_AT_COLLECTION)
-    (tmp_path / "openapi").mkdir()
-    (tmp_path / "openapi" / "v2025.0.yaml").write_bytes(locate("v2025.0").path.read_bytes())
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv(ENV_OPENAPI_DIR, "openapi")
+    suites = suites_reading_relative_schemas(tmp_path, monkeypatch, "v2025.0")
     assert run_cli(suites, target, tmp_path / "r") == 0
     assert "suites/schema/test_needs_schema.py::test_schema_loaded" in json.dumps(summary(tmp_path / "r"))
