@@ -91,7 +91,7 @@ class Recording:
         if cached and cached[0] == len(exchanges):
             return cached[1]
         clients = self.clients or tuple(dict.fromkeys(e.client for e in exchanges))
-        result = combined({name: self._judge(exchanges, name) for name in clients})
+        result = combined({name: self._judge([e for e in exchanges if e.client == name], name) for name in clients})
         self._cache = (len(exchanges), result)
         return result
 
@@ -100,7 +100,8 @@ class Recording:
         return exchanges, self._judge(exchanges, client)
 
     def _judge(self, exchanges: Sequence[Exchange], client: str) -> Judgement:
-        return judge([e for e in exchanges if e.client == client], self.context(client), book=self.book)
+        """``exchanges``: that client's own."""
+        return judge(exchanges, self.context(client), book=self.book)
 
     def info(self) -> dict[str, Any]:
         return {**self._info, "plan": self.plan,
